@@ -1,0 +1,349 @@
+"""The grounded extractive answerer: sentences of the retrieved passages, each followed by its citation.
+
+It needs no language model. It never writes a word of its own: an answer is one to three sentences
+quoted from the passages (plus, for "who said or voted what", the footnote their markers point to),
+each followed by `[citation]`. When the best sentence covers too little of what the question asks,
+it abstains instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assistant.phrase import fold
+from assistant.query import Query, expand_acronyms
+from assistant.retriever import HybridSearcher, SearchResult
+from assistant.search_index import Filters
+from ingest.lexical import tokenize
+from ingest.models import Passage
+from ingest.vocabulary import ACRONYMS, is_source_reference, spell_out
+
+ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
+# Words that shape a question but say nothing about its subject.
+_QUESTION_WORDS = re.compile(
+    r"\b(what|which|who|whom|whose|when|where|why|how|many|much|does|did|do|is|are|was|were|the|a|an|"
+    r"have|has|had|be|been|can|could|should|would|will|there|"
+    r"according|say|says|said|tell|describe|explain|list|name|mention|mentioned|document|documents|corpus|"
+    r"long|take|takes|took|place|ask|asks|asked|receive|receives|received|get|gets|got|happen|happens|"
+    r"happened|mean|means|meant|kind|type|exactly|give|gives|gave|called|role|purpose|main|key|"
+    r"come|comes|appear|appears|found|keep|keeps|hold|holds|still|last|one|cite|cites|cited|per|speak|speaks|"
+    r"describe|describes|described|source|sources|phrase|wording|words?|texts?|run|runs|instead|operative|"
+    r"focus|official|full|also|ever|now|currently|date|symbol|often|frequently)\b",
+    re.IGNORECASE,
+)
+
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|dozens?|single|both)\b",
+    re.IGNORECASE,
+)
+# How a question asks who took a position: the text may use any of these for the same act.
+_SUPPORT_VERBS = re.compile(
+    r"\b(backed|favou?red|supported|preferred|advocated|proposed|suggested|proposing|suggesting)\b", re.IGNORECASE
+)
+# "Which States ..." names what the answer must supply (footnotes name them), not a word the text must hold.
+_ASKED_FOR_WHO = re.compile(
+    r"\b(which (member states?|states?|country|countries|delegations?|governments?)|"
+    r"whose (statements?|submissions?|proposals?|views?)|is cited|are cited)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Thresholds of the extractive answerer, calibrated on the eval suite (docs/evaluation.md).
+
+    A sentence's `coverage` is the idf-weighted share of the question's terms it (with its passage's
+    citation and heading) contains; its `similarity` is the cosine between it and the question (dense
+    model). The `rerank` best sentences by coverage are scored `coverage + similarity_weight *
+    similarity + rank_weight / passage rank`; the answer abstains when the best score is below
+    `min_score`, or when the passage of the best sentence lacks one of the question's focus terms (those
+    at least `focus_ratio` as rare as its rarest term: "budget" in "the 2027 budget of the Global
+    Mechanism"). Further sentences join the first only when they score at least `keep_ratio` of it.
+    """
+
+    passages: int = 6
+    rerank: int = 5
+    max_sentences: int = 3
+    similarity_weight: float = 1.0
+    rank_weight: float = 0.1
+    min_score: float = 1.2
+    focus_ratio: float = 0.9
+    focus_passages: int = 5
+    passage_weight: float = 0.3
+    keep_ratio: float = 0.8
+    check_kind: bool = True
+    enumeration_bonus: float = 0.3
+    one_source: bool = True
+
+
+DEFAULT_POLICY = AnswerPolicy()
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the passages that say it (most often one)."""
+
+    text: str
+    passages: tuple[Passage, ...]
+    coverage: float = 0.0
+
+    @property
+    def rendered(self) -> str:
+        return f"{self.text} [{'; '.join(p.citation for p in self.passages)}]"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `gma ask` returns; `to_json` is the shape of the interface spec."""
+
+    question: str
+    sentences: tuple[AnswerSentence, ...]
+    retrieved: tuple[Passage, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def abstained(self) -> bool:
+        return not self.sentences
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.rendered for s in self.sentences)
+
+    @property
+    def citations(self) -> list[Passage]:
+        """The passages cited, in the order the answer cites them, each once."""
+        seen: dict[str, Passage] = {}
+        for sentence in self.sentences:
+            for passage in sentence.passages:
+                seen.setdefault(passage.passage_id, passage)
+        return list(seen.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [p.to_dict() for p in self.citations],
+            "retrieved": [p.to_dict() for p in self.retrieved],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    passage: Passage
+    start: int
+    end: int
+    coverage: float
+    rank: int
+    sentence_id: str
+    quoted: bool = False
+    focused: bool = True
+    similarity: float = 0.0
+    score: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Answers a question from the index by quoting the sentences that support it.
+
+    >>> answerer = ExtractiveAnswerer(searcher)  # doctest: +SKIP
+    >>> answerer.answer("What are the two dedicated thematic groups?").text  # doctest: +SKIP
+    'It proposed a streamlined model of two integrated ... DTGs ... [UNIDIR chapter, section 2.4]'
+    """
+
+    def __init__(self, searcher: HybridSearcher, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
+        self.searcher = searcher
+        self.policy = policy
+
+    def answer(self, question: str, k: int = 8, filters: Filters | None = None) -> Answer:
+        question = question.strip()
+        started = time.perf_counter()
+        result = self.searcher.search_with_signals(question, max(k, self.policy.passages), filters)
+        retrieved_at = time.perf_counter()
+        sentences = self.compose(result)
+        timings = {"retrieve": (retrieved_at - started) * 1000, "answer": (time.perf_counter() - retrieved_at) * 1000}
+        return Answer(
+            question=question,
+            sentences=tuple(sentences),
+            retrieved=tuple(result.passages[:k]),
+            timings_ms=timings,
+            message="" if sentences else ABSTAIN_MESSAGE,
+        )
+
+    def compose(self, result: SearchResult) -> list[AnswerSentence]:
+        """The answer's sentences for a search result; empty when the support is too weak."""
+        candidates = self._reranked(result)
+        if not candidates or candidates[0].score < self.policy.min_score:
+            return []
+        best = candidates[0]
+        if not (best.focused or best.quoted):
+            return []
+        chosen = [best]
+        for candidate in candidates[1:]:
+            if len(chosen) >= self.policy.max_sentences or candidate.score < self.policy.keep_ratio * best.score:
+                break
+            same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
+            if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source):
+                chosen.append(candidate)
+        sentences: list[AnswerSentence] = []
+        for candidate in chosen:
+            sentences.append(AnswerSentence(candidate.text, (candidate.passage,), round(candidate.coverage, 4)))
+            if result.query.asks_attribution:
+                sentences += self._footnotes_of(candidate, already=[p for s in sentences for p in s.passages])
+        return sentences if _answers_the_kind_of_question(result.query, sentences, self.policy) else []
+
+    def _candidates(self, result: SearchResult) -> list[_Candidate]:
+        weights = self._term_weights(result.query)
+        total = sum(weights.values())
+        if not total:
+            return []
+        candidates = []
+        phrase = fold(result.query.phrase)[0] if result.query.phrase else None
+        rarest = max(weights.values())
+        focus = {t for t, w in weights.items() if w >= self.policy.focus_ratio * rarest}
+        focus -= set(_terms(" ".join(_SUPPORT_VERBS.findall(result.query.text))))
+        present = self._terms_of(result.passages[: self.policy.focus_passages])
+        focused = all(_near(term, present) or _spelled_out_in(term, present) for term in focus)
+        for rank, passage in self._quotable(result):
+            # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
+            frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context}"))
+            whole = set(_terms(passage.text)) | frame
+            passage_coverage = sum(w for t, w in weights.items() if t in whole) / total
+            for number, (text, start, end) in enumerate(passage.sentences):
+                present = set(_terms(text)) | frame
+                coverage = sum(w for t, w in weights.items() if t in present) / total
+                coverage = (coverage + self.policy.passage_weight * passage_coverage) / (1 + self.policy.passage_weight)
+                quoted = bool(phrase and phrase in fold(text)[0])  # a sentence holding the quoted wording answers
+                candidates.append(
+                    _Candidate(
+                        text, passage, start, end, 1.0 if quoted else coverage, rank, passage.sentence_id(number),
+                        quoted, focused,
+                    )
+                )
+        return sorted(candidates, key=lambda c: (-c.coverage, c.rank))
+
+    def _quotable(self, result: SearchResult) -> list[tuple[int, Passage]]:
+        """The passages an answer may quote, with their ranks: never a footnote that only cites a source,
+        and, when the question names documents, theirs and those that cite them (if any were found)."""
+        index = self.searcher.index
+        pool = [
+            (rank, p)
+            for rank, p in enumerate(result.passages[: self.policy.passages])
+            if not (p.is_footnote and is_source_reference(p.text))
+        ]
+        named = index.named_documents(result.query)
+        numbers = result.query.session_numbers
+        if not (named or numbers):
+            return pool
+        citing = {pid for number in numbers for pid in index.mentions.get(number, ())}
+
+        def about_named(passage: Passage) -> bool:
+            own = "/".join((passage.doc.symbol or "").rsplit("/", 2)[-2:])
+            return passage.doc.doc_id in named or own in numbers or bool({passage.passage_id, *passage.footnotes} & citing)
+
+        return [(rank, p) for rank, p in pool if about_named(p)] or pool
+
+    def _terms_of(self, passages: list[Passage]) -> set[str]:
+        """Every term of the passages, their citations, headings and the footnotes they cite."""
+        index = self.searcher.index
+        texts = [f"{p.citation.replace('para.', 'paragraph')} {p.context} {p.text}" for p in passages]
+        texts += [index.by_id[f].text for p in passages for f in p.footnotes if f in index.by_id]
+        return set(_terms(" ".join(texts)))
+
+    def _reranked(self, result: SearchResult) -> list[_Candidate]:
+        """The best candidates by coverage, rescored with their own similarity to the question."""
+        policy = self.policy
+        shortlist = self._candidates(result)[: policy.rerank]
+        intros = self._intro_similarities(result, shortlist)
+        rescored = []
+        for candidate in shortlist:
+            similarity = max(result.sentence_similarity.get(candidate.sentence_id, 0.0), intros.get(candidate.text, -1.0))
+            score = candidate.coverage + policy.similarity_weight * float(similarity) + policy.rank_weight / (candidate.rank + 1)
+            score += policy.enumeration_bonus * _enumerates(result.query, candidate.text)
+            if candidate.quoted:  # exact wording asked for: found is found, however unlike the question it reads
+                score = max(score, policy.min_score + policy.rank_weight / (candidate.rank + 1))
+            rescored.append(replace(candidate, similarity=float(similarity), score=score))
+        return sorted(rescored, key=lambda c: -c.score)
+
+    def _intro_similarities(self, result: SearchResult, candidates: list[_Candidate]) -> dict[str, float]:
+        """For a sentence that introduces a list, the similarity of the introducing sentence alone: the
+        items it carries (stored as one vector with it) drown what it says in the embedding."""
+        lists = [c.text for c in candidates if "\n" in c.text]
+        if not lists:
+            return {}
+        vectors = self.searcher.embedder.embed_documents([spell_out(text.split("\n", 1)[0]) for text in lists])
+        return {text: float(vector @ result.query_vector) for text, vector in zip(lists, vectors, strict=True)}
+
+    def _term_weights(self, query: Query) -> dict[str, float]:
+        """idf of each informative question term; a term the corpus never uses weighs as much as the rarest."""
+        text = _QUESTION_WORDS.sub(" ", _ASKED_FOR_WHO.sub(" ", query.expanded))
+        terms = list(dict.fromkeys(_terms(text)))
+        idf = self.searcher.index.lexical.idf(terms)
+        ceiling = max(idf.values(), default=0.0) or 1.0
+        return {t: (w if w > 0 else ceiling) for t, w in idf.items()}
+
+    def _footnotes_of(self, candidate: _Candidate, already: list[Passage]) -> list[AnswerSentence]:
+        """The footnotes whose markers sit in (or right after) the chosen sentence, as sentences of their own."""
+        index = self.searcher.index
+        notes = [
+            index.by_id[pid]
+            for pid, offset in candidate.passage.footnote_marks
+            if candidate.start <= offset <= candidate.end + 1 and pid in index.by_id
+        ]
+        return [AnswerSentence(n.text, (n,)) for n in notes if n not in already and not is_source_reference(n.text)]
+
+
+def _terms(text: str) -> list[str]:
+    return tokenize([expand_acronyms(text)])[0]
+
+
+def _near(term: str, present: set[str]) -> bool:
+    """Whether a question term is in the passages, allowing for a stemmer that keeps `failur` apart
+    from `fail` and `repres` from `represent`: a shared start of four letters or more, short of the
+    shorter word by at most two."""
+    if term in present:
+        return True
+    if len(term) < 4:
+        return False
+    for word in present:
+        shared = len(os.path.commonprefix([term, word]))
+        if shared >= 4 and shared >= min(len(term), len(word)) - 2:
+            return True
+    return False
+
+
+def _spelled_out_in(term: str, present: set[str]) -> bool:
+    """Whether an acronym term (`apr`) is in the passages spelled out (`annual progress report`)."""
+    for short, full in ACRONYMS.items():
+        if tokenize([short])[0] == [term]:
+            return set(tokenize([full])[0]) <= present
+    return False
+
+
+def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence], policy: AnswerPolicy) -> bool:
+    """A "how many" question needs a number in its answer, and a "which States" question the footnote
+    that names them: quoting the paragraph on the topic without either would not answer it."""
+    if policy.check_kind and query.asks_count and not any(_NUMBER.search(s.text) for s in sentences):
+        return False
+    if policy.check_kind and query.asks_attribution and not any(p.is_footnote for s in sentences for p in s.passages):
+        return False
+    return True
+
+
+def _enumerates(query: Query, sentence: str) -> float:
+    """How well a sentence has the shape of the answer to "how many ...?" (it holds a number) or "what are
+    the two ...?" (it sets them out as a list; holding their number is half as good)."""
+    counted = bool(_NUMBER.search(sentence.split("\n", 1)[0]))
+    if query.asks_count:
+        return 1.0 if counted else 0.0
+    if query.asks_enumeration:
+        return 1.0 if "\n" in sentence else 0.5 if counted else 0.0
+    return 0.0

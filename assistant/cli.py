@@ -1,0 +1,287 @@
+"""The `gma` command line: one click group, every failure one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from assistant.settings import Settings
+from ingest.errors import GmaError
+from ingest.models import DOC_TYPES
+
+INDEX_HELP = "Index directory (default: $GMA_HOME, else ./.gma)."
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Domain errors reach the user as one line, never as a traceback."""
+    try:
+        yield
+    except GmaError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """A tqdm bar on stderr (hidden when stderr is not a terminal) fed by (stage, done, total)."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="passage", file=sys.stderr, disable=None, leave=False)
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return update, close
+
+
+@click.group()
+@click.version_option(package_name="gm-assistant", prog_name="gma")
+def main() -> None:
+    """Global Mechanism Assistant: search and ask the documents of the UN Global Mechanism on ICT
+    security, with every answer cited to the exact paragraph."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> None:
+    """Parse, split into citable passages, embed and index every PDF, Markdown, text and HTML file
+    under PATHS. Unchanged files cost nothing; a file that cannot be read is reported and skipped."""
+    from ingest.embedder import Embedder
+    from ingest.pipeline import Ingestor
+
+    settings = Settings.from_env(index_dir=index_dir)
+    update, close = _progress_bar()
+    with _user_errors():
+        ingestor = Ingestor(
+            settings.index_dir, Embedder(settings.embed_model), progress=update, chroma_url=settings.chroma_url
+        )
+        try:
+            report = ingestor.ingest(list(paths))
+        finally:
+            close()
+    _print_report(report, as_json)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def remove(targets: tuple[str, ...], index_dir: Path | None, as_json: bool) -> None:
+    """Remove documents from the index, named by file path or doc_id (e.g. A/RES/80/16)."""
+    from ingest.embedder import Embedder
+    from ingest.pipeline import Ingestor
+
+    settings = Settings.from_env(index_dir=index_dir)
+    with _user_errors():
+        ingestor = Ingestor(settings.index_dir, Embedder(settings.embed_model), chroma_url=settings.chroma_url)
+        report = ingestor.remove(list(targets))
+    _print_report(report, as_json)
+
+
+def _filters(doc_type: str | None, symbol: str | None, state: str | None, year_from: int | None, year_to: int | None):  # noqa: ANN202
+    from assistant.search_index import Filters
+
+    return Filters(doc_type=doc_type, symbol=symbol, state=state, year_from=year_from, year_to=year_to)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--k", "k", type=click.IntRange(min=1), default=5, show_default=True, help="How many passages.")
+@click.option("--phrase", is_flag=True, help="Exact wording, every occurrence, oldest document first.")
+@click.option("--similar", is_flag=True, help="Near-paraphrases of the query sentence (embeddings).")
+@click.option("--doc-type", type=click.Choice(DOC_TYPES), help="Only this kind of document.")
+@click.option("--symbol", help="Only this document, e.g. A/RES/80/16.")
+@click.option("--state", help="Only statements by this State.")
+@click.option("--year-from", type=int, help="Only documents dated this year or later.")
+@click.option("--year-to", type=int, help="Only documents dated this year or earlier.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def search(
+    query: str, k: int, phrase: bool, similar: bool, doc_type: str | None, symbol: str | None, state: str | None,
+    year_from: int | None, year_to: int | None, index_dir: Path | None, as_json: bool,
+) -> None:
+    """Find passages: best first, or with --phrase every use of the exact wording, earliest first."""
+    from assistant.service import Assistant
+
+    if phrase and similar:
+        raise click.UsageError("choose one of --phrase and --similar")
+    filters = _filters(doc_type, symbol, state, year_from, year_to)
+    with _user_errors():
+        assistant = Assistant(Settings.from_env(index_dir=index_dir))
+        if phrase:
+            results = [hit.to_dict() for hit in assistant.exact_phrase(query, filters, limit=None)]
+        elif similar:
+            results = [p.to_dict() for p in assistant.similar_wording(query, k, filters)]
+        else:
+            results = [p.to_dict() for p in assistant.search(query, k, filters)]
+    if as_json:
+        click.echo(json.dumps({"query": query, "results": results}, ensure_ascii=False))
+        return
+    if not results:
+        click.echo("No passage found.")
+    for number, result in enumerate(results, 1):
+        click.echo(f"[{number}] {result['citation']} ({result['date'] or 'undated'}) score {result['score']:.4f}")
+        click.echo(_highlight(result["text"], result.get("matches", [])))
+        click.echo()
+
+
+@main.command()
+@click.argument("question")
+@click.option("--k", "k", type=click.IntRange(min=1), default=8, show_default=True, help="Passages considered.")
+@click.option("--llm", "llm", help="Generative backend (e.g. ollama:llama3.2); default: the extractive answerer.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def ask(question: str, k: int, llm: str | None, index_dir: Path | None, as_json: bool) -> None:
+    """Answer a question from the documents; every sentence of the answer cites its paragraph."""
+    from assistant.query import clean_question
+    from assistant.service import Assistant
+
+    with _user_errors():
+        question = clean_question(question)  # before the model loads: a refused question answers at once
+        answer = Assistant(Settings.from_env(index_dir=index_dir, llm=llm)).ask(question, k)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return
+    if answer.abstained:
+        click.echo(answer.message)
+        shown, heading = answer.retrieved[:3], "Closest passages:"
+    else:
+        click.echo(answer.text)
+        shown, heading = answer.citations, "Cited passages:"
+    if shown:
+        click.echo(f"\n{heading}")
+    for passage in shown:
+        click.echo(f"[{passage.citation}] {passage.doc.title} ({passage.doc.date or 'undated'})")
+        click.echo(f"  {passage.text}")
+
+
+@main.command("eval")
+@click.option("--questions", "questions_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="A JSONL question file (see ../shared/specs/interfaces.md).")
+@click.option("--k", "k", type=click.IntRange(min=1), default=5, show_default=True, help="Evidence hit@k cut-off.")
+@click.option("--baselines", default="bm25,dense,recipe", show_default=True,
+              help="Comma-separated baselines measured in the same run (bm25, dense, recipe), or 'none'.")
+@click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write a Markdown report with plots into this folder.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def evaluate(
+    questions_file: Path, k: int, baselines: str, report_dir: Path | None, index_dir: Path | None, as_json: bool
+) -> None:
+    """Check the assistant against a question set: evidence hit@k, MRR, nDCG, answer and abstention
+    accuracy, citation precision and latency, with the plain baselines measured side by side."""
+    from assistant.service import Assistant
+    from evals.evaluate import evaluate as run_evaluation
+    from evals.questions import load_questions
+
+    chosen = [] if baselines.strip() in ("", "none") else [b.strip() for b in baselines.split(",")]
+    with _user_errors():
+        try:
+            questions = load_questions(questions_file)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        assistant = Assistant(Settings.from_env(index_dir=index_dir))
+        try:
+            result = run_evaluation(assistant, questions, k=k, baselines=chosen, label=str(questions_file))
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+    if report_dir is not None:
+        from evals.report import write_report
+
+        write_report(result, report_dir)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    click.echo(_metrics_table(result))
+    if report_dir is not None:
+        click.echo(f"\nReport written to {report_dir / 'report.md'}")
+
+
+def _metrics_table(result: object) -> str:
+    rows = [
+        ("evidence hit@k", "evidence_hit_at_k"), ("MRR", "mrr"), ("nDCG@k", "ndcg_at_k"),
+        ("answer accuracy", "answer_accuracy"), ("abstention accuracy", "abstention_accuracy"),
+        ("false abstention rate", "false_abstention_rate"), ("citation precision", "citation_precision"),
+        ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
+    ]
+    systems = result.systems  # type: ignore[attr-defined]
+    names = [s.name for s in systems]
+    width = max(len(label) for label, _ in rows) + 2
+    lines = [f"{'':<{width}}" + "".join(f"{n:>28}" for n in names)]
+    for label, key in rows:
+        lines.append(f"{label:<{width}}" + "".join(f"{s.summary[key]:>28}" for s in systems))
+    lines.append(f"{'questions':<{width}}" + "".join(f"{s.summary['n']:>28}" for s in systems))
+    return "\n".join(lines)
+
+
+def _highlight(text: str, spans: list[list[int]]) -> str:
+    """Matched words in bold when the terminal shows styles."""
+    out, position = [], 0
+    for start, end in spans:
+        out += [text[position:start], click.style(text[start:end], bold=True, fg="yellow")]
+        position = end
+    return "".join([*out, text[position:]])
+
+
+def _print_report(report: object, as_json: bool) -> None:
+    from ingest.pipeline import IngestReport
+
+    assert isinstance(report, IngestReport)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        for failure in report.failed:
+            click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+        click.echo(
+            f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{len(report.removed)} removed, {len(report.failed)} failed; {report.passages} passages written, "
+            f"{report.total_passages} in the index ({report.seconds:.1f} s)"
+        )
+    if report.failed and not (report.added or report.updated or report.unchanged or report.removed):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on (0.0.0.0 for everyone).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve on.")
+def ui(index_dir: Path | None, host: str, port: int) -> None:
+    """Start the Streamlit app (Ask, Precedent search, Library, Evaluate) over the index."""
+    import os
+
+    import ui as ui_package
+
+    settings = Settings.from_env(index_dir=index_dir)
+    app = Path(ui_package.__file__).resolve().parent / "app.py"
+    project = str(app.parent.parent)
+    # The app imports assistant/, ingest/ and ui/ by name; from a checkout they are importable only from here.
+    python_path = os.pathsep.join(p for p in (project, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "GMA_HOME": str(settings.index_dir.resolve()), "PYTHONPATH": python_path}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    click.echo(f"Serving {settings.index_dir.resolve()} on http://{host}:{port}", err=True)
+    os.execvpe(command[0], command, env)
+
+
+def _register_fetch() -> None:
+    from corpus.cli import fetch_command
+
+    main.add_command(fetch_command)
+
+
+_register_fetch()

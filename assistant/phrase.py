@@ -1,0 +1,103 @@
+"""Precedent search: where exact wording appears, earliest document first, with offsets to highlight."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from assistant.search_index import Filters, SearchIndex
+from ingest.embedder import TextEmbedder
+from ingest.models import Passage
+from ingest.vectors import passage_of
+from ingest.vocabulary import spell_out
+
+# Characters that vary between copies of the same agreed language.
+_FOLD = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Case-, quote-, dash- and whitespace-folded text, and for each of its characters the offset in `text`."""
+    out: list[str] = []
+    offsets: list[int] = []
+    previous_space = True
+    for offset, char in enumerate(text.translate(_FOLD).lower()):
+        if char.isspace():
+            if previous_space:
+                continue
+            char, previous_space = " ", True
+        else:
+            previous_space = False
+        out.append(char)
+        offsets.append(offset)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """A passage holding the wording, with the [start, end) character spans of each occurrence in its text."""
+
+    passage: Passage
+    spans: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.passage.to_dict(), "matches": [list(span) for span in self.spans]}
+
+
+class PhraseSearcher:
+    """Exact-wording and similar-wording search over one index.
+
+    >>> hits = PhraseSearcher(SearchIndex.open(Path(".gma"))).exact("a voice, not a vote")  # doctest: +SKIP
+    """
+
+    def __init__(self, index: SearchIndex, embedder: TextEmbedder | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+
+    def exact(self, phrase: str, filters: Filters | None = None, limit: int | None = None) -> list[PhraseHit]:
+        """Every passage containing the phrase, ordered by document date (oldest first, undated last)."""
+        needle, _ = fold(phrase.strip())
+        if not needle:
+            raise ValueError("the phrase to search for is empty")
+        filters = filters or Filters()
+        hits = []
+        for passage in self.index.passages:
+            if not filters.admits(passage):
+                continue
+            folded, offsets = self.index.folded[passage.passage_id]
+            spans = []
+            start = folded.find(needle)
+            while start != -1:
+                end = start + len(needle) - 1
+                spans.append((offsets[start], offsets[end] + 1))
+                start = folded.find(needle, start + 1)
+            if spans:
+                hits.append(PhraseHit(passage, tuple(spans)))
+        hits.sort(key=lambda h: (h.passage.doc.date is None, h.passage.doc.date or "", h.passage.doc.doc_id, h.passage.ordinal))
+        return hits[:limit] if limit else hits
+
+    def similar(
+        self, sentence: str, k: int = 10, filters: Filters | None = None, min_similarity: float = 0.5
+    ) -> list[Passage]:
+        """Passages whose meaning is closest to the sentence (near-paraphrases), most similar first."""
+        if self.embedder is None:
+            raise ValueError("similar-wording search needs an embedder")
+        filters = filters or Filters()
+        found = self.index.vectors.search(self.embedder.embed_query(spell_out(sentence)), 4 * k, filters.chroma_where())
+        best: dict[str, float] = {}
+        for sid, similarity in found:
+            best.setdefault(passage_of(sid), similarity)
+        return [
+            replace(self.index.by_id[pid], score=round(similarity, 6))
+            for pid, similarity in best.items()
+            if pid in self.index.by_id and similarity >= min_similarity
+        ][:k]

@@ -1,0 +1,144 @@
+"""What a question says about itself: the documents, paragraphs and wording it names, its acronyms spelled
+out, and what kind of answer it wants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.errors import QuestionError
+from ingest.vocabulary import expansions, spell_out
+
+# Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
+MAX_QUESTION_CHARS = 2000
+# Control characters, and whole terminal escape sequences (pasted coloured output) so no "[31m" is left.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]+")
+
+_SYMBOL = re.compile(
+    r"\b(?:(A/RES/|A/)(\d{2,3})/(\d{1,4})|(?:resolutions?|res\.?|decision)\s+(\d{2,3})/(\d{1,4})|(\d{2})/(\d{1,3}))\b",
+    re.IGNORECASE,
+)
+_PARAGRAPH = re.compile(
+    r"\b(?:(annex\s+(?:[IVXLC]+|[A-Z]))[,\s]+)?(?:operative\s+)?(?:paragraph|para\.?)\s+(\d{1,3})(?:\s*\(?([a-z])\)?)?\b",
+    re.IGNORECASE,
+)
+_PREAMBLE = re.compile(r"\bpreamb(?:le|ular)\b", re.IGNORECASE)
+# "Who" alone asks for an actor, not for the States a footnote lists; these ask for the latter.
+_ATTRIBUTION = re.compile(
+    r"\b(which (states?|country|countries|delegations?|member states?|groups?|governments?)|whose|"
+    r"who (supported|favou?red|opposed|proposed|backed|called|tabled|sponsored|argued|preferred|advocated|"
+    r"objected|emphasi[sz]ed|raised|resisted|expressed|suggested)|"
+    r"(supported|favou?red|opposed|proposed|tabled|sponsored) by|vote[sd]?|voting|sponsors?)\b",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share) of\b", re.IGNORECASE)
+# "What are the two DTGs?", "How many ...?": the answer is an enumeration, which documents set out as lists.
+_ENUMERATION = re.compile(
+    r"\bhow many\b|\b(what|which) (are|were) the (\w+ of the )?(two|three|four|five|six|\d+)\b|\b(list|name) the\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(r"\b(when|what date|which date|adopted|adoption)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,200})[\"“”»]")
+_NAMED_WORDING = re.compile(
+    r"\b(?:phrase|wording|expression|language|formulation|words)\s+(?:of\s+)?['‘]?(.{6,200}?)['’]?\s+"
+    r"(?:first\s+)?(?:appear|appears|appeared|used|come|comes|occur|occurs|found|originate)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question and what was read off it for retrieval."""
+
+    text: str
+    expanded: str  # for BM25: the text, then the other spelling of each acronym
+    dense: str  # for the embedding model: acronyms spelled out in place, as in the indexed passages
+    symbols: tuple[str, ...]
+    session_numbers: tuple[str, ...]
+    locators: tuple[str, ...]  # paragraphs named, as our locators write them: "para. 2", "Annex I, para. 7"
+    phrase: str | None  # exact wording the question quotes or names
+    asks_attribution: bool
+    asks_date: bool
+    asks_count: bool = False
+    asks_enumeration: bool = False
+
+
+def clean_question(text: str) -> str:
+    """The question as searched: control characters become spaces and blanks collapse; empty and overlong
+    questions are refused with the reason.
+
+    >>> clean_question("  What is\\x00 a DTG?\\n")
+    'What is a DTG?'
+    """
+    cleaned = " ".join(_CONTROL.sub(" ", text).split())
+    if not cleaned:
+        raise QuestionError("the question is empty: ask about the documents, e.g. What are the two DTGs?")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}: "
+            "ask about one thing at a time"
+        )
+    return cleaned
+
+
+def analyse(text: str) -> Query:
+    """Read the symbols, paragraphs, wording, acronyms and kind of question off a query.
+
+    >>> q = analyse("When was resolution 80/16 adopted and what do DTGs do?")
+    >>> q.symbols, q.session_numbers, q.asks_date
+    (('A/RES/80/16',), ('80/16',), True)
+    >>> "dedicated thematic groups" in q.expanded
+    True
+    >>> analyse("What does annex C, paragraph 12(a) of A/79/214 say?").locators
+    ('Annex C, para. 12(a)',)
+    >>> analyse('Where does "a voice, not a vote" appear first?').phrase
+    'a voice, not a vote'
+    """
+    symbols: list[str] = []
+    numbers: list[str] = []
+    for match in _SYMBOL.finditer(text):
+        prefix, session, number = match.group(1), match.group(2), match.group(3)
+        if prefix:
+            symbols.append(f"{prefix.upper()}{session}/{number}")
+        else:
+            session, number = match.group(4) or match.group(6), match.group(5) or match.group(7)
+            symbols.append(f"A/RES/{session}/{number}")
+        numbers.append(f"{session}/{number}")
+    return Query(
+        text=text,
+        expanded=expand_acronyms(text),
+        dense=spell_out(text),
+        symbols=tuple(dict.fromkeys(symbols)),
+        session_numbers=tuple(dict.fromkeys(numbers)),
+        locators=_locators(text),
+        phrase=_phrase(text),
+        asks_attribution=bool(_ATTRIBUTION.search(text)),
+        asks_date=bool(_WHEN.search(text)),
+        asks_count=bool(_COUNT.search(text)),
+        asks_enumeration=bool(_ENUMERATION.search(text)),
+    )
+
+
+def expand_acronyms(text: str) -> str:
+    """The text followed by the spelled-out form of each acronym in it, and the acronym of each spelled form."""
+    return " ".join([text, *expansions(text)])
+
+
+def _locators(text: str) -> tuple[str, ...]:
+    found = []
+    for match in _PARAGRAPH.finditer(text):
+        annex, number, letter = match.groups()
+        where = f"{annex.title().replace('Annex ', 'Annex ').rstrip()}, " if annex else ""
+        where = re.sub(r"Annex (\w+)", lambda m: f"Annex {m.group(1).upper()}", where)
+        found.append(f"{where}para. {number}{f'({letter.lower()})' if letter else ''}")
+    if _PREAMBLE.search(text):
+        found.append("preamble")
+    return tuple(dict.fromkeys(found))
+
+
+def _phrase(text: str) -> str | None:
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return quoted.group(1).strip(" ,.")
+    named = _NAMED_WORDING.search(text)
+    return named.group(1).strip(" ,.\"“”") if named else None

@@ -1,0 +1,247 @@
+"""Hybrid retrieval: BM25 and dense results fused, symbol-aware, footnotes brought in with their paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.phrase import fold
+from assistant.query import Query, analyse
+from assistant.search_index import Filters, SearchIndex
+from ingest.embedder import TextEmbedder
+from ingest.lexical import tokenize
+from ingest.models import Passage
+from ingest.vectors import passage_of
+from ingest.vocabulary import is_source_reference
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How the rankings are combined (reciprocal rank fusion); tuned on the eval suite, see docs/evaluation.md.
+
+    Three rankings are fused: BM25 over passages (`lexical`), BM25 over single sentences, a passage
+    ranked by its best sentence (`sentence_lexical`), and dense similarity of the best sentence (`dense`).
+
+    `symbol` is added to every passage of a document the query names (as much as a first rank in one list);
+    `mention` to passages of other documents whose text names it; `header` to a named document's header
+    when the question asks when or how it was adopted; a footnote lends the paragraph citing it
+    `footnote_share` of its score (and for "who said or voted what" a paragraph's footnotes follow it
+    in the ranking). `topic` times a document's topicality (the share of
+    its passages on ICT security) favours the corpus's own subject over same-session distractors.
+    `enumeration` goes to passages that set out a list when the question asks for one ("what are the two
+    ...", "how many ..."). `locator` goes to the paragraph a question names ("paragraph 2 of 80/16"), `phrase` to passages
+    holding the exact wording a question quotes.
+    """
+
+    rrf_k: float = 60.0
+    lexical: float = 2.0
+    sentence_lexical: float = 1.0
+    dense: float = 0.5
+    symbol: float = 1.0 / 61
+    mention: float = 0.5 / 61
+    header: float = 2.0 / 61
+    footnote_share: float = 0.9
+    topic: float = 0.5 / 61
+    locator: float = 2.0 / 61
+    phrase: float = 3.0 / 61
+    title: float = 1.0 / 61
+    enumeration: float = 1.0 / 61
+    title_share: float = 0.6
+    title_depth: int = 5
+    followers: int = 3
+    depth: int = 50
+
+
+DEFAULT_WEIGHTS = FusionWeights()
+# Sentence vectors fetched per passage wanted from the dense side (passages have a few sentences each).
+SENTENCES_PER_PASSAGE = 3
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked passages, the query as analysed, and each dense candidate's cosine similarity."""
+
+    query: Query
+    passages: list[Passage]
+    similarity: dict[str, float]  # passage id -> its best sentence's cosine similarity to the question
+    sentence_similarity: dict[str, float]  # sentence id -> cosine similarity, for every sentence of `passages`
+    query_vector: np.ndarray
+_NORMALISE = re.compile(r"\W+")
+
+
+class HybridSearcher:
+    """Searches one index: `search(query, k, filters)` returns passages best first, with fused scores.
+
+    >>> searcher = HybridSearcher(SearchIndex.open(Path(".gma")), Embedder())  # doctest: +SKIP
+    >>> searcher.search("What are the two dedicated thematic groups?", k=3)[0].citation  # doctest: +SKIP
+    'UNIDIR chapter, section 2.4'
+    """
+
+    def __init__(self, index: SearchIndex, embedder: TextEmbedder, weights: FusionWeights = DEFAULT_WEIGHTS) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.weights = weights
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
+        return self.search_with_signals(query, k, filters).passages
+
+    def search_with_signals(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
+        """The passages and the evidence behind their ranking (dense similarities), for the answerer."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        filters = filters or Filters()
+        parsed = analyse(query)
+        query_vector = self.embedder.embed_query(parsed.dense)
+        scores, sentence_similarity = self._fused(parsed, query_vector, filters, depth=max(self.weights.depth, 4 * k))
+        self._boost_named_documents(parsed, scores)
+        self._boost_titled_documents(parsed, scores)
+        self._share_with_footnotes(scores)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        results: list[Passage] = []
+        seen_texts: set[str] = set()
+        for pid, score in ranked:
+            for member in (pid, *self._followers(parsed, pid)):
+                passage = self.index.by_id.get(member)
+                if passage is None or not filters.admits(passage):
+                    continue
+                key = _NORMALISE.sub(" ", passage.text.lower()).strip()
+                if key in seen_texts:
+                    continue
+                seen_texts.add(key)
+                results.append(replace(passage, score=round(min(score, scores.get(member, score)), 6)))
+                if len(results) == k:
+                    break
+            if len(results) == k:
+                break
+        wanted = [p.sentence_id(n) for p in results for n in range(len(p.sentences))]
+        missing = [sid for sid in wanted if sid not in sentence_similarity]
+        for sid, vector in self.index.vectors.vectors(missing).items():  # sentences only BM25 brought in
+            sentence_similarity[sid] = float(vector @ query_vector)
+        similarity: dict[str, float] = {}
+        for sid in wanted:
+            pid = passage_of(sid)
+            similarity[pid] = max(similarity.get(pid, -1.0), sentence_similarity.get(sid, -1.0))
+        return SearchResult(parsed, results, similarity, sentence_similarity, query_vector)
+
+    def _followers(self, query: Query, pid: str) -> list[str]:
+        """For "who said or voted what", the footnotes naming States or votes follow their paragraph."""
+        passage = self.index.by_id.get(pid)
+        if not query.asks_attribution or passage is None:
+            return []
+        notes = [n for n in passage.footnotes if n in self.index.by_id]
+        return [n for n in notes if not is_source_reference(self.index.by_id[n].text)][: self.weights.followers]
+
+    def _fused(
+        self, query: Query, query_vector: np.ndarray, filters: Filters, depth: int
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        weights = self.weights
+        scores: dict[str, float] = defaultdict(float)
+        lexical = self.index.lexical.search(query.expanded, depth, self.index.allowed_ids(filters))
+        sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, filters.chroma_where())
+        dense: dict[str, float] = {}  # passage -> its best sentence, in rank order
+        for sid, similarity in sentences:
+            dense.setdefault(passage_of(sid), similarity)
+        for rank, (pid, _) in enumerate(lexical):
+            scores[pid] += weights.lexical / (weights.rrf_k + rank + 1)
+        best_sentences: dict[str, int] = {}  # passage -> rank of its best sentence by BM25
+        allowed = self.index.allowed_sentence_ids(filters)
+        for sid, _ in self.index.sentence_lexical.search(query.expanded, depth * SENTENCES_PER_PASSAGE, allowed):
+            best_sentences.setdefault(passage_of(sid), len(best_sentences))
+        for pid, rank in best_sentences.items():
+            scores[pid] += weights.sentence_lexical / (weights.rrf_k + rank + 1)
+        for rank, pid in enumerate(list(dense)[:depth]):
+            scores[pid] += weights.dense / (weights.rrf_k + rank + 1)
+        for pid in scores:
+            passage = self.index.by_id.get(pid)
+            if passage is not None:
+                scores[pid] += weights.topic * self.index.topicality.get(passage.doc.doc_id, 0.0)
+                if query.asks_enumeration and passage.has_list:
+                    scores[pid] += weights.enumeration
+        return scores, dict(sentences)
+
+    def _boost_named_documents(self, query: Query, scores: dict[str, float]) -> None:
+        """Documents, paragraphs and wording the question names join the candidates, with a bonus."""
+        weights = self.weights
+        named = self.index.named_documents(query)
+        for doc_id in named:
+            for passage in self.index.by_document[doc_id]:
+                pid = passage.passage_id
+                scores[pid] += weights.symbol
+                if query.asks_date and passage.locator == "header":
+                    scores[pid] += weights.header
+                if _names_locator(query, passage.locator):
+                    scores[pid] += weights.locator
+        mentioned = {pid for n in query.session_numbers for pid in self.index.mentions.get(n, ())}
+        for pid in mentioned:
+            if pid in self.index.by_id and self.index.by_id[pid].doc.doc_id not in named:
+                scores[pid] += weights.mention
+        if query.locators and not named:
+            for pid in list(scores):
+                passage = self.index.by_id.get(pid)
+                if passage is not None and _names_locator(query, passage.locator):
+                    scores[pid] += weights.locator
+        if query.phrase:
+            needle = fold(query.phrase)[0]
+            for pid, (folded, _) in self.index.folded.items():
+                if needle in folded:
+                    scores[pid] += weights.phrase
+
+    def _boost_titled_documents(self, query: Query, scores: dict[str, float]) -> None:
+        """A question that names a document by its subject ("the resolution on the role of science and
+        technology") searches that document on its own: its best passages join the candidates, with a bonus
+        growing with the idf-weighted share of the title the question repeats."""
+        if query.symbols:
+            return
+        asked = set(tokenize([query.expanded])[0])
+        shares: dict[str, float] = {}
+        for doc_id, title in self.index.title_terms.items():
+            idf = self.index.lexical.idf(sorted(title))
+            total = sum(idf.values())
+            share = sum(w for t, w in idf.items() if t in asked) / total if total else 0.0
+            if share >= self.weights.title_share:
+                shares[doc_id] = share
+        weights = self.weights
+        for doc_id, share in shares.items():
+            own = [p.passage_id for p in self.index.by_document[doc_id]]
+            for rank, (pid, _) in enumerate(self.index.lexical.search(query.expanded, weights.title_depth, own)):
+                in_document = weights.lexical / (weights.rrf_k + rank + 1)
+                scores[pid] = max(scores.get(pid, 0.0), in_document) + weights.title * share
+
+    def _share_with_footnotes(self, scores: dict[str, float]) -> None:
+        """A footnote that matches lends its citing paragraph part of its score: the paragraph says what
+        the footnote's States or votes are about."""
+        share = self.weights.footnote_share
+        for pid, score in list(scores.items()):
+            passage = self.index.by_id.get(pid)
+            if passage is not None and passage.is_footnote:
+                for parent in passage.cited_by:
+                    scores[parent] = max(scores.get(parent, 0.0), share * score)
+
+
+def _names_locator(query: Query, locator: str) -> bool:
+    """Whether the question names this locator, or the paragraph this sub-paragraph belongs to."""
+    return any(locator == named or locator.startswith(f"{named}(") for named in query.locators)
+
+
+class PassageRetriever(BaseRetriever):
+    """LangChain face of the hybrid searcher: Documents whose metadata is the Passage JSON of the spec."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: HybridSearcher
+    k: int = 5
+    filters: Filters = Filters()
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [to_document(p) for p in self.searcher.search(query, self.k, self.filters)]
+
+
+def to_document(passage: Passage) -> Document:
+    return Document(page_content=passage.text, metadata=passage.to_dict(), id=passage.passage_id)

@@ -1,0 +1,173 @@
+"""The read side of an index: the live generation's passages, BM25 and vectors, reopened when it changes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from assistant.query import Query
+from ingest.lexical import LexicalIndex, sentence_lexical_index, tokenize
+from ingest.models import Passage
+from ingest.store import BM25, BM25_SENTENCES, IndexStore
+from ingest.vectors import vector_space
+from ingest.vocabulary import DOMAIN
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on what a search may return; None means no restriction."""
+
+    doc_type: str | None = None
+    symbol: str | None = None
+    state: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.doc_type, self.symbol, self.state, self.year_from, self.year_to))
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The same restriction as a Chroma `where` clause over the vector metadata."""
+        clauses: list[dict[str, Any]] = []
+        if self.doc_type:
+            clauses.append({"doc_type": self.doc_type})
+        if self.symbol:
+            clauses.append({"symbol": self.symbol.upper()})
+        if self.state:
+            clauses.append({"state": self.state})
+        if self.year_from is not None:
+            clauses.append({"year": {"$gte": self.year_from}})
+        if self.year_to is not None:
+            clauses.append({"year": {"$lte": self.year_to}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def admits(self, passage: Passage) -> bool:
+        doc = passage.doc
+        if self.doc_type and doc.doc_type != self.doc_type:
+            return False
+        if self.symbol and (doc.symbol or "").upper() != self.symbol.upper() and doc.doc_id != self.symbol:
+            return False
+        if self.state and (doc.state or "").lower() != self.state.lower():
+            return False
+        year = doc.year
+        if self.year_from is not None and (year is None or year < self.year_from):
+            return False
+        return not (self.year_to is not None and (year is None or year > self.year_to))
+
+
+_MENTION = re.compile(r"(?<![\d/])(\d{2,3}/\d{1,4})(?![\d/])")
+
+
+class SearchIndex:
+    """Everything a query needs from one generation, loaded once and kept in memory.
+
+    >>> index = SearchIndex.open(Path(".gma"))  # doctest: +SKIP
+    >>> index.passages[0].citation  # doctest: +SKIP
+    'A/RES/80/1, header'
+    """
+
+    def __init__(self, store: IndexStore, generation: Path) -> None:
+        self.store = store
+        self.generation = generation
+        self.passages = store.passages(generation)
+        self.by_id = {p.passage_id: p for p in self.passages}
+        self.lexical = LexicalIndex.load(generation / BM25)
+        sentences = generation / BM25_SENTENCES
+        # Generations written before sentence-level BM25 existed get it built on opening.
+        self.sentence_lexical = (
+            LexicalIndex.load(sentences) if sentences.is_dir() else sentence_lexical_index(self.passages)
+        )
+        self.vectors = store.vectors(generation)
+        self.info = store.info(generation)
+        self.topicality = _topicality(self.passages)
+
+    @classmethod
+    def open(cls, index_dir: Path, chroma_url: str | None = None) -> SearchIndex:
+        """The live generation of `index_dir`, its vectors on the Chroma server at `chroma_url` if given."""
+        store = IndexStore(index_dir, vector_space(chroma_url))
+        return cls(store, store.require_current())
+
+    @cached_property
+    def folded(self) -> dict[str, tuple[str, list[int]]]:
+        """Each passage's text folded for exact-wording search, with offsets back into the text."""
+        from assistant.phrase import fold
+
+        return {p.passage_id: fold(p.text) for p in self.passages}
+
+    @cached_property
+    def mentions(self) -> dict[str, list[str]]:
+        """Passage ids by the resolution or report numbers their text mentions (`77/37` -> [...])."""
+        found: dict[str, list[str]] = {}
+        for passage in self.passages:
+            for number in dict.fromkeys(_MENTION.findall(passage.text)):
+                found.setdefault(number, []).append(passage.passage_id)
+        return found
+
+    @cached_property
+    def title_terms(self) -> dict[str, frozenset[str]]:
+        """Each document's title as index terms, for questions that name a document by its subject."""
+        titles = {p.doc.doc_id: p.doc.title for p in self.passages}
+        return {doc: frozenset(tokenize([title])[0]) for doc, title in titles.items()}
+
+    @cached_property
+    def short_names(self) -> dict[str, str]:
+        """Documents by the first word of their short title, as users name them: `unidir`, `circleid`."""
+        names: dict[str, str] = {}
+        for passage in self.passages:
+            if passage.doc.short_title:
+                names.setdefault(passage.doc.short_title.split()[0].lower(), passage.doc.doc_id)
+        return names
+
+    @cached_property
+    def by_document(self) -> dict[str, list[Passage]]:
+        """Each document's passages in reading order."""
+        found: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            found.setdefault(passage.doc.doc_id, []).append(passage)
+        return found
+
+    @cached_property
+    def by_symbol(self) -> dict[str, str]:
+        """Document ids by upper-cased symbol."""
+        return {p.doc.symbol.upper(): p.doc.doc_id for p in self.passages if p.doc.symbol}
+
+    def named_documents(self, query: Query) -> set[str]:
+        """The documents a question names, by symbol or by short title ("according to CircleID")."""
+        docs = {self.by_symbol[s.upper()] for s in query.symbols if s.upper() in self.by_symbol}
+        words = set(re.findall(r"\w+", query.text.lower()))
+        return docs | {doc for name, doc in self.short_names.items() if name in words}
+
+    def is_stale(self) -> bool:
+        """True once another ingest has published a newer generation."""
+        return self.store.current() != self.generation
+
+    def get(self, ids: Iterable[str]) -> list[Passage]:
+        return [self.by_id[i] for i in ids if i in self.by_id]
+
+    def allowed_ids(self, filters: Filters) -> list[str] | None:
+        """The passage ids a filter admits, or None when nothing is filtered."""
+        if not filters:
+            return None
+        return [p.passage_id for p in self.passages if filters.admits(p)]
+
+    def allowed_sentence_ids(self, filters: Filters) -> list[str] | None:
+        """The sentence ids of the passages a filter admits, or None when nothing is filtered."""
+        if not filters:
+            return None
+        return [p.sentence_id(n) for p in self.passages if filters.admits(p) for n in range(len(p.sentences))]
+
+
+def _topicality(passages: list[Passage]) -> dict[str, float]:
+    """Per document, the share of its passages on the corpus's subject (ICT security, the OEWG, the
+    Global Mechanism): near 1 for the core documents, near 0 for the distractors of the same session."""
+    on_topic: dict[str, list[bool]] = {}
+    for passage in passages:
+        if not passage.is_footnote:
+            on_topic.setdefault(passage.doc.doc_id, []).append(bool(DOMAIN.search(passage.text)))
+    return {doc: sum(flags) / len(flags) for doc, flags in on_topic.items()}

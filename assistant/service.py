@@ -1,0 +1,74 @@
+"""The assistant as one object: index, embedding model, searchers and answerer, loaded once.
+
+The CLI builds one per command, the UI one per process (st.cache_resource), the evals one per run.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from assistant.answer import Answer, ExtractiveAnswerer
+from assistant.phrase import PhraseHit, PhraseSearcher
+from assistant.query import clean_question
+from assistant.retriever import HybridSearcher
+from assistant.search_index import Filters, SearchIndex
+from assistant.settings import Settings
+from ingest.embedder import Embedder, TextEmbedder
+from ingest.models import Passage
+
+
+class Assistant:
+    """Search and answer over the index named by the settings; reopens the index when an ingest replaced it.
+
+    >>> Assistant(Settings.from_env()).ask("What are the two dedicated thematic groups?").text  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embed_model)
+        self._index: SearchIndex | None = None
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None or self._index.is_stale():
+            self._index = SearchIndex.open(self.settings.index_dir, self.settings.chroma_url)
+            self.__dict__.pop("searcher", None)
+            self.__dict__.pop("phrases", None)
+        return self._index
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        return HybridSearcher(self.index, self.embedder)
+
+    @cached_property
+    def phrases(self) -> PhraseSearcher:
+        return PhraseSearcher(self.index, self.embedder)
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
+        query = clean_question(query)
+        self.index  # noqa: B018 - reopen first if stale
+        return self.searcher.search(query, k, filters)
+
+    def exact_phrase(self, phrase: str, filters: Filters | None = None, limit: int | None = None) -> list[PhraseHit]:
+        phrase = clean_question(phrase)
+        self.index  # noqa: B018
+        return self.phrases.exact(phrase, filters, limit)
+
+    def similar_wording(self, sentence: str, k: int = 10, filters: Filters | None = None) -> list[Passage]:
+        sentence = clean_question(sentence)
+        self.index  # noqa: B018
+        return self.phrases.similar(sentence, k, filters)
+
+    def ask(self, question: str, k: int = 8, filters: Filters | None = None, llm: str | None = None) -> Answer:
+        """The extractive answer, or with an LLM backend (argument or GMA_LLM) a checked generative one.
+
+        Raises QuestionError for an empty or overlong question; control characters are dropped.
+        """
+        question = clean_question(question)
+        self.index  # noqa: B018
+        backend = llm or self.settings.llm
+        if backend:
+            from assistant.llm import GenerativeAnswerer, LlmBackend
+
+            return GenerativeAnswerer(self.searcher, LlmBackend.parse(backend).chat_model()).answer(question, k, filters)
+        return ExtractiveAnswerer(self.searcher).answer(question, k, filters)

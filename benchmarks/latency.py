@@ -1,0 +1,73 @@
+"""Warm `ask` and `search` latency on the shared corpus, with the extractive answerer.
+
+The index is built once (or reused with --index), the assistant warmed up, then every question of the
+set is asked `--repeat` times in one process; embedding the question is included.
+
+    python benchmarks/latency.py --questions evals/questions.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import ROOT, machine, write_section
+
+sys.path.insert(0, str(ROOT))
+
+from assistant.service import Assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
+from evals.questions import load_questions  # noqa: E402
+from ingest.embedder import Embedder  # noqa: E402
+from ingest.pipeline import Ingestor  # noqa: E402
+
+
+def timed(call, repeat: int) -> list[float]:  # noqa: ANN001
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "questions.jsonl")
+    parser.add_argument("--index", type=Path, help="reuse this index instead of building one")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    embedder = Embedder()
+    index_dir = args.index or Path(tempfile.mkdtemp(prefix="gma-latency-"))
+    if args.index is None:
+        Ingestor(index_dir, embedder).ingest([args.corpus])
+    assistant = Assistant(Settings(index_dir=index_dir), embedder=embedder)
+    questions = [q.question for q in load_questions(args.questions)]
+    assistant.ask("warm up")
+    ask = sorted(s for q in questions for s in timed(lambda q=q: assistant.ask(q), args.repeat))
+    search = sorted(s for q in questions for s in timed(lambda q=q: assistant.search(q, 5), args.repeat))
+    rows = [
+        ("ask (extractive), ms", percentile(ask, 50), percentile(ask, 95), statistics.fmean(ask)),
+        ("search top-5, ms", percentile(search, 50), percentile(search, 95), statistics.fmean(search)),
+    ]
+    table = "\n".join(f"| {name} | {p50:.1f} | {p95:.1f} | {mean:.1f} |" for name, p50, p95, mean in rows)
+    body = (
+        f"Command: `python benchmarks/latency.py --questions {args.questions.relative_to(ROOT)}`  \n"
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \nMachine: {machine()}  \n"
+        f"{len(questions)} questions × {args.repeat} runs, warm process, question embedding included.\n\n"
+        "| operation | p50 | p95 | mean |\n|---|---|---|---|\n" + table + "\n\n"
+        "Targets: ask p50 ≤ 150 ms, p95 ≤ 400 ms.\n"
+    )
+    write_section("Ask and search latency (1x corpus)", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""The typed records passed between stages: reader -> ParsedFile, segmenter -> Passage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ingest.sentences import sentence_spans
+from ingest.vocabulary import expansions
+
+DOC_TYPES = ("resolution", "report", "statement", "analysis", "commentary", "other")
+
+
+class BlockKind(StrEnum):
+    """What a block of a parsed file is, as far as its format tells."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    ITEM = "item"  # a bulleted or lettered list item; belongs to the sentence that introduces it
+    FOOTNOTE = "footnote"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a file's reading order, before any locator is assigned.
+
+    `markers` are the footnote numbers the block cites (from `<sup>32</sup>`, `[^32]` or a
+    superscript in a PDF); `number` is a footnote's own number.
+    """
+
+    kind: BlockKind
+    text: str
+    level: int = 0
+    number: int | None = None
+    markers: tuple[int, ...] = ()
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What a reader makes of one file: blocks in reading order and the metadata the format declares."""
+
+    path: Path
+    blocks: tuple[Block, ...]
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Facts about a document that every passage of it carries."""
+
+    doc_id: str
+    title: str
+    doc_type: str = "other"
+    symbol: str | None = None
+    date: str | None = None
+    short_title: str | None = None
+    source: str = ""
+    url: str | None = None
+    state: str | None = None
+    session: str | None = None
+    meeting: str | None = None
+    author: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How a citation names the document: its symbol, else its short title, else its title."""
+        return self.symbol or self.short_title or self.title
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable unit of text: the exact words of one paragraph (or part of one) and where they stand.
+
+    `text` is what a reader would quote; `context` (headings, a sub-paragraph's chapeau) helps
+    retrieval but is never shown as the quotation.
+    """
+
+    doc: DocumentMeta
+    locator: str
+    text: str
+    ordinal: int = 0
+    score: float = 0.0
+    context: str = ""
+    page: int | None = None
+    footnotes: tuple[str, ...] = ()
+    footnote_marks: tuple[tuple[str, int], ...] = ()  # (footnote passage id, offset in text of its marker)
+    cited_by: tuple[str, ...] = ()
+
+    @property
+    def passage_id(self) -> str:
+        return f"{self.doc.doc_id}#{self.ordinal}"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.doc.label}, {self.locator}"
+
+    @property
+    def search_text(self) -> str:
+        """What BM25 sees: the citation, context and text, with acronyms spelled out (ingest.vocabulary)."""
+        context = f" {self.context}" if self.context else ""
+        text = f"{self.citation}.{context}\n{self.text}"
+        return " ".join([text, *expansions(text)])
+
+    @property
+    def sentences(self) -> list[tuple[str, int, int]]:
+        """The passage's sentences (a list stays with its introducing sentence) with their offsets."""
+        return sentence_spans(self.text, keep_lists=self.locator != "header")
+
+    @property
+    def sentence_search_texts(self) -> list[str]:
+        """What sentence-level BM25 sees: each sentence under the passage's heading, acronyms spelled out."""
+        texts = [f"{sentence} {self.context}".strip() for sentence, _, _ in self.sentences]
+        return [" ".join([text, *expansions(text)]) for text in texts]
+
+    def sentence_id(self, number: int) -> str:
+        return f"{self.passage_id}:{number}"
+
+    @property
+    def has_list(self) -> bool:
+        """Whether the passage sets out items (on lines of their own) under an introducing sentence."""
+        return "\n" in self.text and not self.is_footnote
+
+    @property
+    def is_footnote(self) -> bool:
+        return self.locator.startswith("footnote ")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the interface spec, with our extra fields after the required ones."""
+        return {
+            "doc_id": self.doc.doc_id,
+            "symbol": self.doc.symbol,
+            "title": self.doc.title,
+            "doc_type": self.doc.doc_type,
+            "date": self.doc.date,
+            "locator": self.locator,
+            "text": self.text,
+            "score": self.score,
+            "citation": self.citation,
+            "passage_id": self.passage_id,
+            "ordinal": self.ordinal,
+            "page": self.page,
+            "context": self.context,
+            "footnotes": list(self.footnotes),
+            "footnote_marks": [list(m) for m in self.footnote_marks],
+            "cited_by": list(self.cited_by),
+            "short_title": self.doc.short_title,
+            "source": self.doc.source,
+            "url": self.doc.url,
+            "state": self.doc.state,
+            "session": self.doc.session,
+            "meeting": self.doc.meeting,
+            "author": self.doc.author,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Passage:
+        meta_names = {f.name for f in fields(DocumentMeta)}
+        doc = DocumentMeta(**{k: data[k] for k in meta_names if data.get(k) is not None})
+        return cls(
+            doc=doc,
+            locator=data["locator"],
+            text=data["text"],
+            ordinal=int(data.get("ordinal", 0)),
+            score=float(data.get("score", 0.0)),
+            context=data.get("context", ""),
+            page=data.get("page"),
+            footnotes=tuple(data.get("footnotes", ())),
+            footnote_marks=tuple((str(pid), int(offset)) for pid, offset in data.get("footnote_marks", ())),
+            cited_by=tuple(data.get("cited_by", ())),
+        )

@@ -1,0 +1,42 @@
+"""What every reader shares: the Reader protocol and turning a file's bytes into text safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from ingest.errors import ReadError
+from ingest.models import ParsedFile
+
+# A text file with more than this share of control characters is binary data under a text name.
+MAX_CONTROL_SHARE = 0.01
+
+
+class Reader(Protocol):
+    """Turns one file into blocks in reading order; raises ReadError naming the reason it cannot."""
+
+    extensions: tuple[str, ...]
+
+    def read(self, path: Path) -> ParsedFile: ...
+
+
+def decode_text(path: Path) -> str:
+    """Read a UTF-8 text file, refusing empty, binary and non-UTF-8 files with a clear reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(path, f"cannot open the file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "binary data, not text (is the extension right?)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8"
+        ) from exc
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise ReadError(path, "binary data, not text (is the extension right?)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,207 @@
+"""An index directory on disk: immutable generations and an atomic pointer to the live one.
+
+    INDEX/CURRENT         name of the live generation, replaced atomically
+    INDEX/LOCK            held by the one process allowed to write
+    INDEX/gen-000007-3f2a9c1e/   passages.jsonl, files.json, info.json, chroma/, bm25/,
+                                 bm25-sentences/
+
+A writer builds a new generation beside the live one (copying the vectors it keeps) and only then
+moves CURRENT. A crash or a bad file mid-ingest leaves CURRENT, and so the previous index, untouched.
+In server mode (GMA_CHROMA_URL) a generation's vectors are a server collection instead of chroma/,
+created, copied and deleted along with the folder by the `VectorSpace` (see ingest/vectors.py).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import GmaError, IndexBusyError, IndexNotFoundError
+from ingest.models import Passage
+from ingest.vectors import EmbeddedVectors, VectorSpace, VectorStore
+
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+LOCK = "LOCK"
+PASSAGES = "passages.jsonl"
+FILES = "files.json"
+INFO = "info.json"
+BM25 = "bm25"
+BM25_SENTENCES = "bm25-sentences"
+# Generations kept besides the live one, so a reader that opened the previous one can finish.
+KEEP_PREVIOUS = 1
+# A generation's name: its number, then a random tag so a path is never reused (Chroma caches clients
+# by path within a process, and a reused path would reach the deleted files of an abandoned attempt).
+_GENERATION_NAME = re.compile(r"gen-(\d+)-[0-9a-f]+")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the index knows of one ingested file; an unchanged sha256 means nothing to do."""
+
+    path: str
+    sha256: str
+    doc_id: str
+    passages: int
+    size: int
+
+
+class IndexStore:
+    """Finds, reads and atomically replaces the generations of one index directory.
+
+    `vector_space` says where each generation's vectors live (default: embedded, in the generation's folder).
+    """
+
+    def __init__(self, root: Path, vector_space: VectorSpace | None = None) -> None:
+        self.root = Path(root)
+        self.vector_space = vector_space or EmbeddedVectors()
+
+    def current(self) -> Path | None:
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        generation = self.root / name
+        return generation if name and generation.is_dir() else None
+
+    def require_current(self) -> Path:
+        generation = self.current()
+        if generation is None:
+            raise IndexNotFoundError(self.root)
+        return generation
+
+    def files(self, generation: Path | None = None) -> dict[str, FileRecord]:
+        generation = generation or self.current()
+        if generation is None:
+            return {}
+        raw = json.loads((generation / FILES).read_text(encoding="utf-8"))
+        return {path: FileRecord(**record) for path, record in raw.items()}
+
+    def passages(self, generation: Path | None = None) -> list[Passage]:
+        generation = generation or self.current()
+        if generation is None:
+            return []
+        with (generation / PASSAGES).open(encoding="utf-8") as lines:
+            return [Passage.from_dict(json.loads(line)) for line in lines if line.strip()]
+
+    def info(self, generation: Path | None = None) -> dict[str, Any]:
+        generation = generation or self.current()
+        if generation is None:
+            return {}
+        return json.loads((generation / INFO).read_text(encoding="utf-8"))
+
+    def vectors(self, generation: Path) -> VectorStore:
+        return self.vector_space.open(generation)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive right to write; a second writer fails at once instead of waiting."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / LOCK).open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IndexBusyError(self.root) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def new_generation(self) -> Iterator[Path]:
+        """A fresh generation directory seeded with the live one's vectors; published only on success.
+
+        Call inside `lock()`. If the block raises, the directory is removed and CURRENT is unchanged.
+        """
+        self._remove_abandoned()
+        base = self.current()
+        number = max((_number(p) for p in self._generations()), default=0) + 1
+        target = self.root / f"gen-{number:06d}-{uuid.uuid4().hex[:8]}"
+        try:
+            target.mkdir()
+            self.vector_space.seed(base, target)
+            yield target
+            _fsync_tree(target)
+            self._publish(target)
+        except BaseException:
+            self._discard(target)
+            raise
+        self._remove_old(keep=target)
+
+    def _publish(self, generation: Path) -> None:
+        pointer = self.root / f"{CURRENT}.tmp"
+        with pointer.open("w", encoding="utf-8") as handle:
+            handle.write(generation.name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(pointer, self.root / CURRENT)
+        _fsync_dir(self.root)
+
+    def _generations(self) -> list[Path]:
+        found = (p for p in self.root.glob("gen-*") if p.is_dir() and _GENERATION_NAME.fullmatch(p.name))
+        return sorted(found, key=_number)
+
+    def _remove_abandoned(self) -> None:
+        """Generations newer than the live one were left by a writer that died before publishing."""
+        live = self.current()
+        for generation in self._generations():
+            if live is None or _number(generation) > _number(live):
+                self._discard(generation)
+
+    def _remove_old(self, keep: Path) -> None:
+        older = [g for g in self._generations() if _number(g) < _number(keep)]
+        for generation in older[: max(0, len(older) - KEEP_PREVIOUS)]:
+            self._discard(generation)
+
+    def _discard(self, generation: Path) -> None:
+        """Best effort, like the folder's removal: a leftover costs space, never the published index."""
+        try:
+            self.vector_space.drop(generation)
+        except GmaError as exc:
+            log.warning("could not delete the vectors of %s: %s", generation.name, exc)
+        shutil.rmtree(generation, ignore_errors=True)
+
+
+def write_generation_files(
+    generation: Path, passages: list[Passage], files: dict[str, FileRecord], info: dict[str, Any]
+) -> None:
+    """The JSON side of a generation: every passage, every file record, and how it was built."""
+    with (generation / PASSAGES).open("w", encoding="utf-8") as out:
+        for passage in passages:
+            out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    (generation / FILES).write_text(
+        json.dumps({path: asdict(r) for path, r in sorted(files.items())}, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    (generation / INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
+
+
+def _number(generation: Path) -> int:
+    match = _GENERATION_NAME.fullmatch(generation.name)
+    return int(match.group(1)) if match else -1
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(root)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,145 @@
+"""The dense side of the hybrid index: a Chroma collection holding one vector per passage sentence.
+
+Chroma's nested result dictionaries are converted to (passage id, similarity) pairs here and nowhere else.
+Where a generation's collection lives is a `VectorSpace`: an embedded store in the generation's folder
+(the default) or, with GMA_CHROMA_URL, a Chroma server (`ingest.chroma_server`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ingest.errors import ConfigError
+
+COLLECTION = "passages"
+# The embedded store's folder inside a generation.
+CHROMA = "chroma"
+# Similarity is cosine everywhere: the embedder's vectors are normalised and scores are read as 1 - distance.
+COLLECTION_METADATA = {"hnsw:space": "cosine"}
+# Chroma accepts at most this many records per call (its max_batch_size is larger; this keeps memory flat).
+_WRITE_BATCH = 2000
+
+
+def client_settings() -> Any:  # noqa: ANN401 - chromadb.config.Settings, imported lazily
+    from chromadb.config import Settings
+
+    # Telemetry would open a network connection; the assistant never does at question time.
+    return Settings(anonymized_telemetry=False)
+
+
+def passage_of(sentence_id: str) -> str:
+    """The passage a sentence vector belongs to: `A/RES/80/16#3:0` -> `A/RES/80/16#3`."""
+    return sentence_id.rsplit(":", 1)[0]
+
+
+class VectorStore:
+    """One vector per passage sentence, with the metadata the filters need (doc_id, doc_type, symbol, year, state).
+
+    >>> store = VectorStore.open(Path("/tmp/gma-doctest-chroma"))  # doctest: +SKIP
+    """
+
+    def __init__(self, collection: Any) -> None:  # noqa: ANN401 - chromadb Collection
+        self._collection = collection
+
+    @classmethod
+    def open(cls, directory: Path) -> VectorStore:
+        """The embedded store of one index generation."""
+        import chromadb
+
+        client = chromadb.PersistentClient(path=str(directory), settings=client_settings())
+        return cls(client.get_or_create_collection(COLLECTION, metadata=COLLECTION_METADATA, embedding_function=None))
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Mapping[str, Any]]) -> None:
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
+            self._collection.add(
+                ids=list(ids[start:end]), embeddings=vectors[start:end], metadatas=[dict(m) for m in metadatas[start:end]]
+            )
+
+    def copy_to(self, target: VectorStore) -> None:
+        """Every record (id, vector, metadata) into `target`, batch by batch so memory stays flat."""
+        for start in range(0, self.count(), _WRITE_BATCH):
+            got = self._collection.get(include=["embeddings", "metadatas"], limit=_WRITE_BATCH, offset=start)
+            target.add(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), got["metadatas"])
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> None:
+        if doc_ids:
+            self._collection.delete(where={"doc_id": {"$in": list(doc_ids)}})
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the given passages (those that exist)."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {pid: np.asarray(v, dtype=np.float32) for pid, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def search(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The k nearest vectors as (id, cosine similarity), best first."""
+        total = self.count()
+        if total == 0 or k < 1:
+            return []
+        result = self._collection.query(
+            query_embeddings=[vector], n_results=min(k, total), where=dict(where) if where else None, include=["distances"]
+        )
+        return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+
+class VectorSpace(Protocol):
+    """Where the vectors of each index generation live; `IndexStore` calls it as generations come and go."""
+
+    def open(self, generation: Path) -> VectorStore:
+        """The vectors of an existing generation."""
+        ...
+
+    def seed(self, base: Path | None, target: Path) -> None:
+        """Create `target`'s vectors as a copy of `base`'s (empty without a base), before `target` is written."""
+        ...
+
+    def drop(self, generation: Path) -> None:
+        """Delete a discarded generation's vectors; a no-op when there are none."""
+        ...
+
+
+class EmbeddedVectors:
+    """The default space: an embedded Chroma store in each generation's own folder."""
+
+    def open(self, generation: Path) -> VectorStore:
+        return VectorStore.open(_store_folder(generation))
+
+    def seed(self, base: Path | None, target: Path) -> None:
+        if base is None:
+            (target / CHROMA).mkdir()
+        else:
+            shutil.copytree(_store_folder(base), target / CHROMA)
+
+    def drop(self, generation: Path) -> None:
+        """Nothing to do: the vectors go with the generation's folder."""
+
+
+def _store_folder(generation: Path) -> Path:
+    """The generation's embedded store, which must exist: opening a missing one would create it empty,
+    and every dense search (and every vector a new generation keeps) would silently be lost."""
+    folder = generation / CHROMA
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{generation} holds no vectors: the index was built against a Chroma server; "
+            "set GMA_CHROMA_URL to that server"
+        )
+    return folder
+
+
+def vector_space(chroma_url: str | None) -> VectorSpace:
+    """The embedded space, or the Chroma server at `chroma_url` (Settings.chroma_url, GMA_CHROMA_URL)."""
+    if not chroma_url:
+        return EmbeddedVectors()
+    from ingest.chroma_server import ServerVectors
+
+    return ServerVectors(chroma_url)

@@ -1,0 +1,74 @@
+"""The corpus's own vocabulary: its acronyms and the words the documents use for them.
+
+Users and documents say "DTG", "OEWG" or "PoA" as often as the full words; the embedding model knows
+neither. Spelling acronyms out on both sides (passages at indexing, questions at search) lets BM25 and
+the dense model match them.
+"""
+
+from __future__ import annotations
+
+import re
+
+ACRONYMS: dict[str, str] = {
+    "DTG": "dedicated thematic group",
+    "DTGs": "dedicated thematic groups",
+    "OEWG": "open-ended working group",
+    "OEWGs": "open-ended working groups",
+    "GGE": "group of governmental experts",
+    "GGEs": "groups of governmental experts",
+    "CBM": "confidence-building measure",
+    "CBMs": "confidence-building measures",
+    "PoA": "programme of action",
+    "POA": "programme of action",
+    "APR": "annual progress report",
+    "APRs": "annual progress reports",
+    "RID": "regular institutional dialogue",
+    "PoC": "points of contact",
+    "PoCs": "points of contact",
+    "UNODA": "Office for Disarmament Affairs",
+    "ODA": "Office for Disarmament Affairs",
+    "UNGA": "General Assembly",
+    "ICT": "information and communications technologies",
+    "ICTs": "information and communications technologies",
+    "ECOSOC": "Economic and Social Council",
+    "UNIDIR": "United Nations Institute for Disarmament Research",
+    "NGO": "non-governmental organization",
+    "NGOs": "non-governmental organizations",
+}
+# Spelled-out forms a question may use where a passage uses the acronym.
+_SPELLED = {full.lower(): short for short, full in ACRONYMS.items() if short in (
+    "DTGs", "OEWG", "GGE", "CBMs", "PoA", "APRs", "RID", "PoC", "UNODA")}
+_ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b")
+
+
+def spell_out(text: str) -> str:
+    """Each acronym followed by its spelled-out form: `two DTGs` -> `two DTGs (dedicated thematic groups)`."""
+    return _ACRONYM.sub(lambda m: f"{m.group(0)} ({ACRONYMS[m.group(0)]})", text)
+
+
+def expansions(text: str) -> list[str]:
+    """The spelled-out form of each acronym in the text, and the acronym of each spelled-out form."""
+    found = [ACRONYMS[m.group(0)] for m in _ACRONYM.finditer(text)]
+    lowered = text.lower()
+    found += [short for full, short in _SPELLED.items() if full in lowered]
+    return list(dict.fromkeys(found))
+
+
+# The subject of the corpus: a question that names no other subject is about this one.
+DOMAIN = re.compile(
+    r"\b(ICTs?|information and communications? technolog\w*|information and telecommunications|cyber\w*|"
+    r"Global Mechanism|open-ended working group|OEWG|regular institutional dialogue|responsible State behaviou?r)\b",
+    re.IGNORECASE,
+)
+
+# A footnote that only gives a source (a symbol, "Ibid.", a report title, a letter) and names no one.
+_SOURCE_REFERENCE = re.compile(
+    r"^(?:Ibid\b|\[?A/[A-Z0-9./]+|General Assembly,|Chairperson|Resolutions? \d+/\d+[,;]|\d+\s+Ibid|For example, \[?A/)"
+)
+# ... unless it names who submitted what it cites: "A/78/76, Annex, Submission by Czechia, 33."
+_NAMES_AUTHOR = re.compile(r"\b(?:Submission|Statement|Proposal)s? (?:submitted )?by [A-Z]|\bSubmitted by [A-Z]")
+
+
+def is_source_reference(footnote: str) -> bool:
+    """True for a footnote that only cites a source, as opposed to one naming States or giving votes."""
+    return bool(_SOURCE_REFERENCE.match(footnote)) and not _NAMES_AUTHOR.search(footnote)

@@ -1,0 +1,36 @@
+"""Deterministic stand-ins for unit tests (integration tests use the real model and store)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+
+class HashEmbedder:
+    """Bag-of-words vectors from hashed tokens: texts sharing words are close, and it needs no model."""
+
+    model_name = "hash-embedder"
+    dimension = 64
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.fail_after = fail_after
+        self.calls = 0
+
+    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("embedding failed on purpose")
+        vectors = np.vstack([self.embed_query(t) for t in texts]) if texts else np.zeros((0, self.dimension))
+        if progress:
+            progress(len(texts))
+        return vectors.astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for token in re.findall(r"\w+", text.lower()):
+            vector[int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norm = np.linalg.norm(vector)
+        return vector / norm if norm else vector + 1.0 / np.sqrt(self.dimension)

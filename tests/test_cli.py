@@ -1,0 +1,106 @@
+"""The `gma` command line, driven through click's runner and, once, as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import main
+from ingest.store import IndexStore
+
+RESOLUTION = """---
+symbol: A/RES/99/{n}
+title: Example resolution {n}
+date: "2099-01-0{d}"
+---
+
+The General Assembly,
+
+Recalling its work on example matter number {n},
+
+1. Decides that the example body number {n} shall meet {n} times a year;
+2. Requests the example secretariat to support body number {n};
+"""
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for n in range(1, 4):
+        (root / f"r{n}.md").write_text(RESOLUTION.format(n=n, d=n), encoding="utf-8")
+    (root / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    return root
+
+
+@pytest.mark.model
+def test_ingest_json_shape_and_rerun(docs: Path, tmp_path: Path) -> None:
+    index = tmp_path / "idx"
+    runner = CliRunner()
+    first = runner.invoke(main, ["ingest", str(docs), "--index", str(index), "--json"])
+    assert first.exit_code == 0, first.output
+    result = json.loads(first.stdout)
+    assert result["added"] == 3 and result["updated"] == 0 and result["unchanged"] == 0
+    assert result["passages"] == 12
+    assert result["failed"] == [{"path": str((docs / "broken.txt").resolve()), "error": "binary data, not text (is the extension right?)"}]
+    again = json.loads(runner.invoke(main, ["ingest", str(docs), "--index", str(index), "--json"]).stdout)
+    assert (again["added"], again["unchanged"], again["passages"]) == (0, 3, 0)
+
+
+def test_only_failures_exit_non_zero_with_one_line_each(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"")
+    result = CliRunner().invoke(main, ["ingest", str(bad), str(tmp_path / "nope.md"), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 1
+    lines = sorted(line for line in result.stderr.splitlines() if line.startswith("failed:"))
+    assert len(lines) == 2
+    assert f"failed: {bad}: empty file" in lines and f"failed: {tmp_path / 'nope.md'}: no such file or directory" in lines
+    assert "Traceback" not in result.output
+
+
+def test_remove_unknown_document_fails_cleanly(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["remove", "A/RES/1/1", "--index", str(tmp_path / "i"), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["failed"][0]["error"].startswith("not in the index")
+
+
+def test_help_lists_the_commands() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "remove", "fetch"):
+        assert command in result.output
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_sigkill_mid_ingest_leaves_the_previous_index_answering(docs: Path, tmp_path: Path) -> None:
+    """A real `gma ingest` process killed while it writes a new generation: the old one stays live."""
+    index = tmp_path / "idx"
+    gma = [sys.executable, "-m", "assistant"]
+    env = {**os.environ, "GMA_HOME": str(index)}
+    subprocess.run([*gma, "ingest", str(docs)], env=env, check=True, capture_output=True)
+    store = IndexStore(index)
+    live = store.require_current()
+    before = [(p.passage_id, p.text) for p in store.passages()]
+    for n in range(200):  # enough new text that embedding takes a while
+        (docs / f"extra{n}.md").write_text(RESOLUTION.format(n=100 + n, d=1) * 3, encoding="utf-8")
+    proc = subprocess.Popen([*gma, "ingest", str(docs)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(index.glob("gen-*"))) < 2:
+        time.sleep(0.05)
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert store.require_current() == live
+    assert [(p.passage_id, p.text) for p in store.passages()] == before
+    report = subprocess.run([*gma, "ingest", str(docs), "--json"], env=env, check=True, capture_output=True, text=True)
+    assert json.loads(report.stdout)["added"] == 200

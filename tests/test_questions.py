@@ -1,0 +1,249 @@
+"""The evaluation question sets and the fact sheet: well-formed, and every evidence string real.
+
+Evidence strings must occur (case- and whitespace-normalised) in a passage the segmenter makes from the shared
+corpus; a fact's evidence must occur in the very passage its `source` cites.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from evals.questions import Fact, Question, load_facts, load_questions
+
+EVALS = Path(__file__).resolve().parents[1] / "evals"
+QUESTIONS = EVALS / "questions.jsonl"
+SMOKE = EVALS / "smoke.jsonl"
+FACTS = EVALS / "facts.toml"
+
+CATEGORY_MINIMUMS = {
+    "dtg": 8,
+    "structure": 12,
+    "stakeholders": 6,
+    "ga_decisions": 10,
+    "who_said": 10,
+    "res_80_16": 10,
+    "distractor": 10,
+    "precedent": 6,
+    "commentary": 6,
+    "unanswerable": 12,
+}
+REQUIRED = {"id": str, "category": str, "question": str, "evidence": list}
+OPTIONAL = {"answer_any": list, "answer_all": list, "abstain": bool, "notes": str}
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def raw_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def full() -> list[Question]:
+    return load_questions(QUESTIONS)
+
+
+@pytest.fixture(scope="module")
+def passages(shared_corpus: Path) -> list[tuple[str, str]]:
+    """(citation, folded text) of every passage the segmenter makes from the shared corpus."""
+    from corpus.manifest import Manifest
+    from ingest.metadata import MetadataResolver
+    from ingest.readers import SUPPORTED_EXTENSIONS, reader_for
+    from ingest.segment import Segmenter
+
+    resolver = MetadataResolver(Manifest.load())
+    found = []
+    for path in sorted(shared_corpus.rglob("*")):
+        if path.is_file() and path.suffix.lower() in SUPPORTED_EXTENSIONS:
+            parsed = reader_for(path).read(path)
+            found += [
+                (p.citation, fold(p.text))
+                for p in Segmenter().segment(resolver.describe(parsed), parsed.blocks)
+            ]
+    assert found
+    return found
+
+
+# --- format -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [QUESTIONS, SMOKE], ids=lambda p: p.name)
+def test_every_line_is_an_object_with_the_required_keys_and_types(path: Path) -> None:
+    for number, line in enumerate(raw_lines(path), 1):
+        record = json.loads(line)
+        assert isinstance(record, dict), f"{path.name}:{number}"
+        for key, kind in REQUIRED.items():
+            assert isinstance(record.get(key), kind), f"{path.name}:{number}: {key}"
+        for key, kind in OPTIONAL.items():
+            if key in record:
+                assert isinstance(record[key], kind), f"{path.name}:{number}: {key}"
+        for key in ("evidence", "answer_any", "answer_all"):
+            assert all(isinstance(s, str) and s.strip() for s in record.get(key, [])), (
+                f"{path.name}:{number}: {key}"
+            )
+        assert set(record) <= set(REQUIRED) | set(OPTIONAL), f"{path.name}:{number}: unknown keys"
+
+
+@pytest.mark.parametrize("path", [QUESTIONS, SMOKE], ids=lambda p: p.name)
+def test_ids_are_unique_and_name_their_category(path: Path) -> None:
+    questions = load_questions(path)
+    ids = Counter(q.id for q in questions)
+    assert [i for i, n in ids.items() if n > 1] == []
+    for q in questions:
+        assert re.fullmatch(rf"{re.escape(q.category)}-\d\d", q.id), q.id
+
+
+def test_smoke_is_a_subset_of_the_full_set_line_for_line() -> None:
+    full_lines = set(raw_lines(QUESTIONS))
+    smoke_lines = raw_lines(SMOKE)
+    assert 20 <= len(smoke_lines) <= 30
+    assert [line for line in smoke_lines if line not in full_lines] == []
+
+
+def test_smoke_covers_every_category(full: list[Question]) -> None:
+    smoke = load_questions(SMOKE)
+    assert {q.category for q in smoke} == {q.category for q in full} == set(CATEGORY_MINIMUMS)
+
+
+def test_category_minimums(full: list[Question]) -> None:
+    counts = Counter(q.category for q in full)
+    short = {c: (counts[c], n) for c, n in CATEGORY_MINIMUMS.items() if counts[c] < n}
+    assert short == {}
+    assert len(full) >= 90
+
+
+def test_at_least_a_tenth_must_abstain_and_those_carry_no_evidence_or_answer(full: list[Question]) -> None:
+    abstain = [q for q in full if q.abstain]
+    assert len(abstain) >= 0.1 * len(full)
+    assert {q.category for q in abstain} == {"unanswerable"}
+    for q in abstain:
+        assert q.evidence == () and q.answer_any == () and q.answer_all == (), q.id
+
+
+def test_answerable_questions_have_short_evidence(full: list[Question]) -> None:
+    for q in full:
+        if q.abstain:
+            continue
+        assert q.evidence, q.id
+        for evidence in q.evidence:
+            assert 4 <= len(evidence.split()) <= 15, (q.id, evidence)
+
+
+# --- against the corpus -------------------------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_every_evidence_string_occurs_in_a_passage(
+    full: list[Question], passages: list[tuple[str, str]]
+) -> None:
+    texts = [text for _, text in passages]
+    missing = [
+        (q.id, evidence)
+        for q in full
+        if not q.abstain
+        for evidence in q.evidence
+        if not any(fold(evidence) in text for text in texts)
+    ]
+    assert missing == []
+
+
+@pytest.mark.corpus
+def test_every_fact_is_proved_by_its_source_passage(passages: list[tuple[str, str]]) -> None:
+    facts = load_facts(FACTS)
+    assert len(facts) >= 10
+    assert len({f.id for f in facts}) == len(facts)
+    unproved = []
+    for fact in facts:
+        cited = [text for citation, text in passages if citation == fact.source]
+        assert cited, f"{fact.id}: no passage is cited as {fact.source!r}"
+        unproved += [(fact.id, e) for e in fact.evidence if not any(fold(e) in text for text in cited)]
+    assert unproved == []
+
+
+@pytest.mark.corpus
+def test_the_fact_sheet_covers_the_key_facts() -> None:
+    facts = {f.id: f for f in load_facts(FACTS)}
+    expected = {
+        "dtg-count": "two",
+        "five-year-cycle": "five-year",
+        "review-conference-2031": "2031",
+        "organizational-session": "March 2026",
+        "secretariat": "Office for Disarmament Affairs",
+        "reports-to-first-committee": "First Committee",
+        "consensus": "consensus",
+        "res-80-16-endorses-a-80-257": "A/80/257",
+        "vote-77-37": "156",
+        "vote-77-36": "112",
+        "dtg-hybrid-informal": "informal",
+    }
+    for fact_id, answer in expected.items():
+        assert fact_id in facts, fact_id
+        assert answer in facts[fact_id].answer_any, fact_id
+
+
+# --- the loader ---------------------------------------------------------------------------------------------
+
+
+def test_loader_reads_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"id": "a-01", "question": "Q?", "evidence": ["some words here now"]}\n\n', encoding="utf-8"
+    )
+    [question] = load_questions(path)
+    assert question == Question(id="a-01", question="Q?", evidence=("some words here now",))
+    assert question.category == "general" and question.abstain is False and question.answer_any == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('{"id": "x-01", "evidence": ["a b c d"]}', "question"),
+        ('{"id": "x-01", "question": "Q?", "evidence": "a b c d"}', "evidence"),
+        ('{"id": "x-01", "question": "Q?", "evidence": ["a b c d"], "abstain": "yes"}', "abstain"),
+        ('{"id": "x-01", "question": "Q?", "evidence": ["a b c d"], "answer_any": "two"}', "answer_any"),
+        ('{"question": "Q?", "evidence": ["a b c d"]}', "id"),
+    ],
+)
+def test_loader_rejects_a_bad_line_naming_file_line_and_field(tmp_path: Path, line: str, field: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = '{"id": "ok-01", "question": "Fine?", "evidence": ["w x y z"]}'
+    path.write_text(f"{good}\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        load_questions(path)
+    message = str(caught.value)
+    assert str(path) in message and "line 2" in message and f"'{field}'" in message
+
+
+def test_loader_rejects_duplicate_ids_and_bad_json(tmp_path: Path) -> None:
+    path = tmp_path / "dup.jsonl"
+    line = '{"id": "d-01", "question": "Q?", "evidence": ["a b c d"]}'
+    path.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 2: field 'id': duplicate"):
+        load_questions(path)
+    path.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 1: not valid JSON"):
+        load_questions(path)
+
+
+def test_abstain_questions_need_no_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "abstain.jsonl"
+    path.write_text('{"id": "u-01", "question": "Budget?", "abstain": true}\n', encoding="utf-8")
+    [question] = load_questions(path)
+    assert question.abstain and question.evidence == ()
+
+
+def test_fact_loader_rejects_a_missing_field(tmp_path: Path) -> None:
+    path = tmp_path / "facts.toml"
+    path.write_text(
+        '[[fact]]\nid = "f"\nstatement = "S"\nquestion = "Q?"\nanswer_any = ["a"]\nevidence = ["e"]\n'
+    )
+    with pytest.raises(ValueError, match=r"fact 1: field 'source': missing"):
+        load_facts(path)
+    path.write_text(path.read_text() + 'source = "UNIDIR chapter, section 2.4"\n')
+    assert load_facts(path) == [Fact("f", "S", "Q?", ("a",), ("e",), "UNIDIR chapter, section 2.4")]

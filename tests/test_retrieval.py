@@ -1,0 +1,113 @@
+"""Hybrid retrieval, precedent search and the extractive answerer on a small synthetic index.
+
+The index tests run twice (the `chroma_url` fixture): vectors in the embedded store, and in a Chroma server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.phrase import PhraseSearcher, fold
+from assistant.query import analyse
+from assistant.retriever import HybridSearcher, PassageRetriever
+from assistant.search_index import Filters, SearchIndex
+from ingest.pipeline import Ingestor
+from tests.fakes import HashEmbedder
+from tests.samples import write_sample_corpus
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory, chroma_url: str | None) -> SearchIndex:
+    root = write_sample_corpus(tmp_path_factory.mktemp("docs"))
+    index_dir = tmp_path_factory.mktemp("index")
+    Ingestor(index_dir, HashEmbedder(), chroma_url=chroma_url).ingest([root])
+    return SearchIndex.open(index_dir, chroma_url)
+
+
+@pytest.fixture(scope="module")
+def searcher(index: SearchIndex) -> HybridSearcher:
+    return HybridSearcher(index, HashEmbedder())
+
+
+def test_query_analysis_reads_symbols_and_acronyms() -> None:
+    query = analyse("What did resolution 80/16 and A/79/214 say about DTGs and the PoA?")
+    assert query.symbols == ("A/RES/80/16", "A/79/214")
+    assert "dedicated thematic groups" in query.expanded and "programme of action" in query.expanded
+    assert query.dense.startswith("What did resolution 80/16 and A/79/214 say about DTGs (dedicated thematic groups)")
+    assert analyse("Which States supported it?").asks_attribution
+    assert analyse("When was it adopted?").asks_date
+
+
+def test_search_finds_by_words_and_acronyms(searcher: HybridSearcher) -> None:
+    top = searcher.search("How many dedicated thematic groups does the mechanism have?", k=3)
+    assert top[0].citation == "Example analysis, section 1"
+    assert searcher.search("DTGs", k=1)[0].citation == "Example analysis, section 1"
+    assert [p.score for p in top] == sorted((p.score for p in top), reverse=True)
+
+
+def test_named_symbol_leads_to_its_document(searcher: HybridSearcher) -> None:
+    top = searcher.search("When was resolution 99/2 adopted?", k=3)
+    assert top[0].citation == "A/RES/99/2, header"
+    assert "adopted by the General Assembly on 2 December 2092" in top[0].text
+
+
+def test_footnotes_come_with_the_paragraph_that_cites_them(searcher: HybridSearcher) -> None:
+    top = searcher.search("Which States supported a standing body?", k=3)
+    assert [p.locator for p in top[:2]] == ["section 2", "footnote 1"]
+
+
+def test_filters_restrict_results(searcher: HybridSearcher) -> None:
+    results = searcher.search("stakeholders voice vote", k=5, filters=Filters(symbol="A/RES/99/2"))
+    assert results and {p.doc.symbol for p in results} == {"A/RES/99/2"}
+    later = searcher.search("stakeholders voice vote", k=10, filters=Filters(year_from=2092))
+    assert {p.doc.year for p in later} <= {2092, 2093}
+    assert all(p.doc.doc_type == "analysis" for p in searcher.search("positions", k=5, filters=Filters(doc_type="analysis")))
+
+
+def test_langchain_retriever_returns_documents_with_passage_metadata(searcher: HybridSearcher) -> None:
+    documents = PassageRetriever(searcher=searcher, k=2).invoke("dedicated thematic groups")
+    assert documents[0].metadata["citation"] == "Example analysis, section 1"
+    assert documents[0].page_content == documents[0].metadata["text"]
+
+
+def test_phrase_search_normalises_and_orders_by_date(index: SearchIndex) -> None:
+    hits = PhraseSearcher(index).exact("A  Voice, not a Vote")
+    assert [h.passage.citation for h in hits] == ["A/RES/99/1, para. 1"]
+    assert [hits[0].passage.text[s:e] for s, e in hits[0].spans] == ["a voice, not a vote"]
+    dashed = PhraseSearcher(index).exact('"a voice - not a vote"')
+    assert [h.passage.citation for h in dashed] == ["A/RES/99/2, para. 1"]
+    assert [dashed[0].passage.text[s:e] for s, e in dashed[0].spans] == ["“a voice — not a vote”"]
+    both = PhraseSearcher(index).exact("not a vote")
+    assert [h.passage.doc.date for h in both] == ["2091-12-01", "2092-12-02"], "oldest first"
+    assert PhraseSearcher(index).exact("not in any passage at all") == []
+
+
+def test_fold_maps_offsets_back_to_the_original() -> None:
+    folded, offsets = fold("A  “Voice” —\nnot")
+    assert folded == 'a "voice" - not'
+    assert len(offsets) == len(folded) and offsets[-1] == len("A  “Voice” —\nnot") - 1
+
+
+def test_extractive_answer_cites_every_sentence(searcher: HybridSearcher) -> None:
+    answer = ExtractiveAnswerer(searcher).answer("Which States supported a standing body?")
+    assert not answer.abstained
+    assert answer.text.startswith("Some delegations supported a standing body. [Example analysis, section 2]")
+    assert "For example, Ruritania (session 1); Freedonia (session 2). [Example analysis, footnote 1]" in answer.text
+    assert [p.citation for p in answer.citations] == ["Example analysis, section 2", "Example analysis, footnote 1"]
+    payload = answer.to_json()
+    assert set(payload) >= {"question", "answer", "abstained", "citations", "retrieved", "timings_ms"}
+    assert set(payload["timings_ms"]) >= {"retrieve", "answer"}
+
+
+def test_extractive_answer_abstains_without_support(searcher: HybridSearcher) -> None:
+    answer = ExtractiveAnswerer(searcher).answer("What is the annual budget of the secretariat in euros?")
+    assert answer.abstained and answer.text == "" and answer.citations == []
+    assert answer.message
+
+
+def test_search_rejects_bad_k(searcher: HybridSearcher, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="k must be at least 1, got 0"):
+        searcher.search("anything", k=0)

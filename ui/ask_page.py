@@ -1,0 +1,77 @@
+"""Ask: a chat over the documents; every answer quotes its paragraphs and cites them as numbered chips.
+
+The session's history is a list of `Answer`s in `st.session_state`; nothing is stored on disk.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.answer import Answer
+from assistant.service import Assistant
+from ui import components
+from ui.app import current_assistant, current_settings
+
+HISTORY_KEY = "ask_history"
+EXTRACTIVE = "extractive (default)"
+# Closest passages offered for reading when the assistant abstains.
+CLOSEST_SHOWN = 3
+
+
+def choose_backend(configured: str | None) -> str | None:
+    """The LLM backend for the next question: a sidebar choice, offered only when GMA_LLM names one."""
+    if not configured:
+        return None
+    choice = st.sidebar.selectbox("Answerer", [EXTRACTIVE, configured], index=0,
+                                  help="The extractive answerer needs no model; the LLM's sentences are checked "
+                                       "against the passages it cites.")
+    return None if choice == EXTRACTIVE else choice
+
+
+def show_answer(assistant: Assistant, answer: Answer) -> None:
+    """The answer with numbered citation chips, or the abstention with the closest passages to read."""
+    if answer.abstained:
+        st.warning(answer.message or "No answer found in the indexed documents.")
+        closest = answer.retrieved[:CLOSEST_SHOWN]
+        if closest:
+            st.caption("The closest passages, for reading:")
+        for number, passage in enumerate(closest, 1):
+            components.show_citation_chip(number, passage, footnotes=assistant.index.get(passage.footnotes))
+        return
+    st.markdown(components.escape_text(answer.text), unsafe_allow_html=True)
+    if answer.message:
+        st.info(answer.message)
+    for number, passage in enumerate(answer.citations, 1):
+        spans = components.supporting_spans(passage, answer.sentences)
+        components.show_citation_chip(number, passage, spans, footnotes=assistant.index.get(passage.footnotes))
+    timings = " · ".join(f"{stage} {ms:.0f} ms" for stage, ms in answer.timings_ms.items())
+    if timings:
+        st.caption(timings)
+
+
+def render(assistant: Assistant, configured_llm: str | None) -> None:
+    st.title("Ask the documents")
+    st.caption("Answers quote the documents word for word; each sentence cites the paragraph it comes from.")
+    if components.open_index(assistant) is None:
+        return
+    backend = choose_backend(configured_llm)
+    history: list[Answer] = st.session_state.setdefault(HISTORY_KEY, [])
+    for answer in history:
+        with st.chat_message("user"):
+            st.markdown(components.escape_text(answer.question), unsafe_allow_html=True)
+        with st.chat_message("assistant"):
+            show_answer(assistant, answer)
+    question = st.chat_input("Ask about the Global Mechanism, e.g. What are the two dedicated thematic groups?")
+    if not question or not question.strip():
+        return
+    with st.chat_message("user"):
+        st.markdown(components.escape_text(question), unsafe_allow_html=True)
+    with st.chat_message("assistant"), components.user_errors():
+        with st.spinner("Searching the documents…"):
+            answer = assistant.ask(question, llm=backend)
+        history.append(answer)
+        show_answer(assistant, answer)
+
+
+if __name__ == "__main__":
+    render(current_assistant(), current_settings().llm)

@@ -1,0 +1,227 @@
+"""What the pages share: safe HTML for passage text with highlights, citation chips, and small table builders.
+
+The pure functions (no Streamlit calls) are unit-tested in tests/test_ui.py; the `show_*` functions draw
+with them. Passage text is quoted exactly, so everything shown is escaped for both HTML and Markdown:
+a `*` or `$` in a UN paragraph must never turn into emphasis or LaTeX.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from assistant.answer import AnswerSentence
+from assistant.phrase import fold
+from assistant.search_index import SearchIndex
+from assistant.service import Assistant
+from ingest.errors import GmaError
+from ingest.models import Passage
+
+# What the Library page accepts; the same formats ingest.readers reads.
+UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
+MAX_UPLOAD_MB = 20
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+UPLOADS_DIR = "uploads"
+
+Span = tuple[int, int]
+# A search hit as the pages show it: the passage and the spans of its matched words (none for paraphrases).
+Hit = tuple[Passage, tuple[Span, ...]]
+# Characters Markdown (and Streamlit's `$` LaTeX) would interpret anywhere in a line; as entities they stay literal.
+_MARKDOWN_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$"}
+# What would open a list, heading or quote at the start of the text ("1. Decides" is a paragraph, not a list).
+_BLOCK_START = re.compile(r"^(\s*)(?:(\d+)([.)])|([-+#>=]))")
+
+
+class UploadRejected(ValueError):
+    """An uploaded file the Library refuses; the message is one sentence for the user."""
+
+
+def escape_text(text: str) -> str:
+    """Text made inert for `st.markdown(..., unsafe_allow_html=True)`: HTML escaped, Markdown neutralised,
+    line breaks kept."""
+    escaped = html.escape(text, quote=False)
+    escaped = "".join(_MARKDOWN_SPECIAL.get(c, c) for c in escaped)
+    escaped = _BLOCK_START.sub(_inert_start, escaped, count=1)
+    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _inert_start(match: re.Match[str]) -> str:
+    indent, number, closer, marker = match.groups()
+    if number:
+        return f"{indent}{number}&#{ord(closer)};"
+    return f"{indent}&#{ord(marker)};"
+
+
+def highlight(text: str, spans: Iterable[Span]) -> str:
+    """`text` escaped, with each [start, end) span wrapped in <mark>; overlapping spans are merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    position = 0
+    for start, end in merged:
+        out += [escape_text(text[position:start]), "<mark>", escape_text(text[start:end]), "</mark>"]
+        position = end
+    out.append(escape_text(text[position:]))
+    return "".join(out)
+
+
+def find_spans(text: str, needle: str) -> list[Span]:
+    """Where `needle` occurs in `text`, ignoring case, quote style, dashes and whitespace (as phrase search)."""
+    folded_needle = fold(needle.strip())[0]
+    if not folded_needle:
+        return []
+    folded, offsets = fold(text)
+    spans = []
+    start = folded.find(folded_needle)
+    while start != -1:
+        spans.append((offsets[start], offsets[start + len(folded_needle) - 1] + 1))
+        start = folded.find(folded_needle, start + 1)
+    return spans
+
+
+def supporting_spans(passage: Passage, sentences: Sequence[AnswerSentence]) -> list[Span]:
+    """The spans of `passage` holding the answer sentences that cite it (a generative answer's paraphrase
+    may hold none)."""
+    spans: list[Span] = []
+    for sentence in sentences:
+        if any(p.passage_id == passage.passage_id for p in sentence.passages):
+            spans += find_spans(passage.text, sentence.text)
+    return spans
+
+
+def upload_target(index_dir: Path, name: str, size: int) -> Path:
+    """Where an uploaded file is saved: `<index_dir>/uploads/<bare file name>`; UploadRejected otherwise.
+
+    Only the last path component of the browser-supplied name is kept (either separator), so a name like
+    `../../etc/x.md` lands as `uploads/x.md`; hidden, empty and dot names, unsupported extensions and files
+    over the size limit are refused.
+    """
+    bare = PurePosixPath(PureWindowsPath(name.replace("\x00", "")).name).name.strip()
+    if not bare or bare.startswith(".") or set(bare) <= {"."}:
+        raise UploadRejected(f"{name!r} is not a usable file name")
+    extension = Path(bare).suffix.lower().lstrip(".")
+    if extension not in UPLOAD_EXTENSIONS:
+        shown = f".{extension}" if extension else "(no extension)"
+        raise UploadRejected(
+            f"{bare}: unsupported file type {shown}; upload one of {', '.join('.' + e for e in UPLOAD_EXTENSIONS)}"
+        )
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadRejected(f"{bare}: {size / 1024 / 1024:.1f} MB is over the {MAX_UPLOAD_MB} MB limit")
+    if size == 0:
+        raise UploadRejected(f"{bare}: the file is empty")
+    uploads = (index_dir / UPLOADS_DIR).resolve()
+    target = uploads / bare
+    if target.resolve().parent != uploads:  # belt and braces: a symlink or oddity must not escape uploads/
+        raise UploadRejected(f"{name!r} is not a usable file name")
+    return target
+
+
+def documents_frame(passages: Sequence[Passage]) -> pd.DataFrame:
+    """One row per indexed document with its metadata and passage count, newest first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for passage in passages:
+        doc = passage.doc
+        row = rows.setdefault(
+            doc.doc_id,
+            {
+                "doc_id": doc.doc_id, "symbol": doc.symbol or "", "title": doc.title, "type": doc.doc_type,
+                "date": doc.date or "", "passages": 0, "file": Path(doc.source).name if doc.source else "",
+            },
+        )
+        row["passages"] += 1
+    columns = ["doc_id", "symbol", "title", "type", "date", "passages", "file"]
+    frame = pd.DataFrame(list(rows.values()), columns=columns)
+    return frame.sort_values(["date", "doc_id"], ascending=[False, True], ignore_index=True)
+
+
+def hits_per_year(passages: Iterable[Passage]) -> pd.DataFrame:
+    """Hits counted by document year (undated documents left out), one row per year from first to last."""
+    years = [p.doc.year for p in passages if p.doc.year is not None]
+    if not years:
+        return pd.DataFrame({"hits": []}, index=pd.Index([], name="year"))
+    counts = pd.Series(years).value_counts()
+    span = range(min(years), max(years) + 1)
+    return pd.DataFrame({"hits": [int(counts.get(y, 0)) for y in span]}, index=pd.Index([str(y) for y in span], name="year"))
+
+
+def hits_csv(hits: Sequence[Hit]) -> str:
+    """The hits as CSV, one row per passage in the order shown, with its citation and the matched words."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["rank", "citation", "symbol", "title", "doc_type", "date", "locator", "matches", "score", "text"])
+    for rank, (passage, spans) in enumerate(hits, 1):
+        doc = passage.doc
+        matches = " | ".join(passage.text[s:e] for s, e in spans)
+        writer.writerow(
+            [rank, passage.citation, doc.symbol or "", doc.title, doc.doc_type, doc.date or "", passage.locator,
+             matches, passage.score, passage.text]
+        )
+    return buffer.getvalue()
+
+
+def metrics_frame(systems: Sequence[Any]) -> pd.DataFrame:
+    """The summary metrics of an eval run, one column per system (assistant first), one row per metric."""
+    frame = pd.DataFrame({system.name: system.summary for system in systems})
+    frame.index.name = "metric"
+    return frame
+
+
+# --- drawing -------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Domain errors shown as one `st.error` line (the UI's edge, as the CLI's is one stderr line)."""
+    try:
+        yield
+    except GmaError as exc:
+        st.error(str(exc))
+
+
+def open_index(assistant: Assistant) -> SearchIndex | None:
+    """The assistant's live index, or None after explaining (st.error) why there is none yet."""
+    try:
+        return assistant.index
+    except GmaError as exc:
+        st.error(str(exc))
+        st.caption("Add documents on the Library page, or start the app with `gma ui --index DIR` on an index.")
+        return None
+
+
+def show_passage(passage: Passage, spans: Sequence[Span] = (), footnotes: Sequence[Passage] = ()) -> None:
+    """A passage as a reader checks it: document, locator, the exact text with `spans` highlighted, and a
+    copyable citation."""
+    doc = passage.doc
+    st.markdown(f"**{escape_text(doc.title)}**", unsafe_allow_html=True)
+    facts = [f"Symbol: {doc.symbol or '—'}", f"Date: {doc.date or 'undated'}", f"Locator: {passage.locator}",
+             f"Type: {doc.doc_type}"]
+    if passage.page is not None:
+        facts.append(f"Page: {passage.page}")
+    st.caption(escape_text(" · ".join(facts)), unsafe_allow_html=True)
+    st.markdown(highlight(passage.text, spans), unsafe_allow_html=True)
+    for note in footnotes:
+        st.caption(escape_text(f"{note.locator}: {note.text}"), unsafe_allow_html=True)
+    st.caption("Copy citation")
+    st.code(passage.citation, language=None)
+
+
+def show_citation_chip(number: int, passage: Passage, spans: Sequence[Span] = (),
+                       footnotes: Sequence[Passage] = ()) -> None:
+    """A numbered, expandable citation: `[n] A/RES/80/16, para. 1`, opening onto the paragraph."""
+    with st.expander(f"[{number}] {passage.citation}"):
+        show_passage(passage, spans, footnotes)

@@ -1,0 +1,145 @@
+"""Library: what is indexed, adding documents by upload, and reading a document passage by passage.
+
+Uploads are saved only under `<index dir>/uploads/` (bare, checked file names) and ingested like
+`gma ingest`: a new index generation is published, which the Assistant picks up on its next use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from assistant.service import Assistant
+from ingest.errors import GmaError
+from ingest.models import Passage
+from ingest.pipeline import Ingestor, IngestReport
+from ui import components
+from ui.app import current_assistant
+
+# Passages drawn per document in the reader; the longest reports have several hundred.
+READER_HEIGHT = 520
+
+
+def indexed_passages(assistant: Assistant) -> list[Passage]:
+    """Every passage of the live index; none (with a note) before the first ingest."""
+    try:
+        return assistant.index.passages
+    except GmaError as exc:
+        st.info(f"The index is empty: {exc}. Upload documents below to start one.")
+        return []
+
+
+def show_documents(passages: Sequence[Passage]) -> None:
+    frame = components.documents_frame(passages)
+    st.caption(f"{len(frame)} documents, {len(passages)} passages")
+    st.dataframe(
+        frame, hide_index=True, width="stretch",
+        column_order=["title", "symbol", "type", "date", "passages", "doc_id", "file"],
+        column_config={"title": st.column_config.TextColumn("title", width="large"),
+                       "passages": st.column_config.NumberColumn("passages", width="small")},
+    )
+
+
+def checked_uploads(index_dir: Path, files: Sequence[UploadedFile]) -> list[tuple[Path, UploadedFile]]:
+    """The uploads that may be ingested, with where to save them; a clear error for each refused one."""
+    accepted = []
+    for file in files:
+        try:
+            accepted.append((components.upload_target(index_dir, file.name, file.size), file))
+        except components.UploadRejected as exc:
+            st.error(f"Refused: {exc}")
+    return accepted
+
+
+def ingest_uploads(assistant: Assistant, accepted: Sequence[tuple[Path, UploadedFile]]) -> IngestReport:
+    """Save the files under uploads/ and ingest them with a progress bar; a new file that fails is removed
+    again so uploads/ holds only what the index holds."""
+    new_files = []
+    for target, file in accepted:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            new_files.append(target)
+        target.write_bytes(file.getvalue())
+    bar = st.progress(0.0, text="Reading and segmenting…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{stage.capitalize()}: {done} of {total}")
+
+    try:
+        settings = assistant.settings
+        ingestor = Ingestor(settings.index_dir, assistant.embedder, progress=progress, chroma_url=settings.chroma_url)
+        report = ingestor.ingest([target for target, _ in accepted])
+    except GmaError:
+        for target in new_files:
+            target.unlink(missing_ok=True)
+        raise
+    failed = {Path(f.path).resolve() for f in report.failed}
+    for target in new_files:
+        if target.resolve() in failed:
+            target.unlink(missing_ok=True)
+    bar.progress(1.0, text="Done")
+    return report
+
+
+def show_report(report: IngestReport) -> None:
+    for failure in report.failed:
+        st.error(f"{Path(failure.path).name} was not added: {failure.error}")
+    if report.added or report.updated:
+        st.success(
+            f"Added {len(report.added)}, updated {len(report.updated)} document(s): {report.passages} passages "
+            f"written, {report.total_passages} in the index."
+        )
+    elif report.unchanged:
+        st.info(f"{len(report.unchanged)} file(s) already indexed with the same content; nothing to do.")
+
+
+def upload_section(assistant: Assistant) -> None:
+    st.subheader("Add documents")
+    files = st.file_uploader(
+        f"PDF, Markdown, plain text or HTML; up to {components.MAX_UPLOAD_MB} MB each",
+        accept_multiple_files=True, max_upload_size=components.MAX_UPLOAD_MB, key="library_uploads",
+    )
+    accepted = checked_uploads(assistant.settings.index_dir, files or [])
+    if not accepted or not st.button(f"Add {len(accepted)} file(s) to the index", type="primary"):
+        return
+    with components.user_errors():
+        show_report(ingest_uploads(assistant, accepted))
+
+
+def document_reader(passages: Sequence[Passage]) -> None:
+    """Pick a document and read its passages in order, each with its locator."""
+    st.subheader("Read a document")
+    by_doc: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_doc.setdefault(passage.doc.doc_id, []).append(passage)
+    if not by_doc:
+        return
+    labels = {doc_id: f"{ps[0].doc.label} — {ps[0].doc.title}" if ps[0].doc.label != ps[0].doc.title else doc_id
+              for doc_id, ps in by_doc.items()}
+    chosen = st.selectbox("Document", sorted(by_doc, key=lambda d: labels[d]), format_func=labels.__getitem__)
+    if chosen is None:
+        return
+    chosen_passages = sorted(by_doc[chosen], key=lambda p: p.ordinal)
+    doc = chosen_passages[0].doc
+    st.caption(f"{doc.doc_type} · {doc.date or 'undated'} · {len(chosen_passages)} passages")
+    with st.container(height=READER_HEIGHT):
+        for passage in chosen_passages:
+            st.markdown(f"**{components.escape_text(passage.locator)}** · {components.escape_text(passage.text)}",
+                        unsafe_allow_html=True)
+
+
+def render(assistant: Assistant) -> None:
+    st.title("Library")
+    documents = st.container()  # filled last, so documents added below appear in the same run
+    upload_section(assistant)
+    passages = indexed_passages(assistant)
+    with documents:
+        show_documents(passages)
+    document_reader(passages)
+
+
+if __name__ == "__main__":
+    render(current_assistant())
