@@ -139,7 +139,7 @@ def test_ask_in_a_real_browser_answers_with_a_citation(app_url: str, browser) ->
 
     # The answer's text is drawn before its chips, so wait for both.
     chips = WebDriverWait(browser, ANSWER_SECONDS).until(cited_answer)
-    assert chips[0].text.startswith("[1] "), "numbered citation chips under the answer"
+    assert "[1] UNIDIR chapter, section 2.4" in chips[0].text, "numbered citation chips under the answer"
     chips[0].click()  # open the first chip: the paragraph with the supporting sentence highlighted
     WebDriverWait(browser, 10).until(
         ready.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stExpander'] [data-testid='stCode']"))
