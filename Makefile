@@ -5,7 +5,7 @@ GMA    := $(VENV)/bin/gma
 CORPUS ?= ../shared/corpus
 INDEX  ?= .gma
 
-.PHONY: setup index demo test lint bench clean
+.PHONY: setup index demo test lint eval bench scale clean
 
 setup: $(VENV)/.installed
 
@@ -29,8 +29,18 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check assistant ingest corpus evals ui tests benchmarks
 
+# The full question set against the baselines, on a fresh index: reports/eval/report.md with its plots.
+eval: setup
+	rm -rf reports/eval-index
+	$(GMA) ingest $(CORPUS) --index reports/eval-index
+	$(GMA) eval --questions evals/questions.jsonl --index reports/eval-index --report reports/eval
+
 bench: setup
-	$(PY) benchmarks/ingest.py --corpus $(CORPUS)
+	$(PY) benchmarks/ingest.py --corpus $(CORPUS) --runs 3
+	$(PY) benchmarks/latency.py --corpus $(CORPUS)
+
+scale: setup
+	$(PY) benchmarks/scale.py --corpus $(CORPUS) --scales 1 50
 
 clean:
 	rm -rf $(INDEX) build *.egg-info .pytest_cache

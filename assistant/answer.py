@@ -36,8 +36,9 @@ _QUESTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# A count: a number that is not a year (2031) or part of a symbol (73/27), or a number word.
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"(?<![\d/])(?!(?:19|20)\d\d\b)\d+(?![\d/])|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundred|thousand|dozens?|single|both)\b",
     re.IGNORECASE,
 )

@@ -42,8 +42,8 @@ class FusionWeights:
 
     rrf_k: float = 60.0
     lexical: float = 2.0
-    sentence_lexical: float = 1.0
-    dense: float = 0.5
+    sentence_lexical: float = 0.75
+    dense: float = 0.3
     symbol: float = 1.0 / 61
     mention: float = 0.5 / 61
     header: float = 2.0 / 61

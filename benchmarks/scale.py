@@ -359,8 +359,10 @@ def measure_all(args: argparse.Namespace) -> list[dict[str, Any]]:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gma-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        results = [measure(factor, args, workdir) for factor in args.scales]
-        (workdir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        results = []
+        for factor in args.scales:  # saved after each scale, so a long run cut short keeps what it measured
+            results.append(measure(factor, args, workdir))
+            (workdir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

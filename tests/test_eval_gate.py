@@ -23,9 +23,10 @@ THRESHOLDS = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8
 # Facts the assistant does not yet find or state: known defects, listed in docs/evaluation.md. Strict, so
 # the day one is fixed the mark has to go.
 KNOWN_MISSES = {
-    "review-conference-2031": "the proof ranks 13th; the answer quotes the CircleID timeline instead",
-    "secretariat": "the proof ranks 9th, behind passages about the mechanism's title; the answer abstains",
-    "consensus": "the proof (UNIDIR 2.3) ranks below 50; the answer quotes another passage saying it",
+    "secretariat": "the proof ranks 11th, behind passages about the mechanism's title; the answer abstains",
+    "five-year-cycle": "the proof (UNIDIR 3.5) ranks 15th; the answer is right, quoting UNIDIR 4.3",
+    "reports-to-first-committee": "the proof ranks 11th; the answer quotes UNIDIR 2.4, not the CircleID "
+    "paragraph (3rd) that names the First Committee",
 }
 FACTS = [
     pytest.param(f, id=f.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[f.id]))
