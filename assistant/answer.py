@@ -64,7 +64,9 @@ class AnswerPolicy:
     similarity + rank_weight / passage rank`; the answer abstains when the best score is below
     `min_score`, or when the passage of the best sentence lacks one of the question's focus terms (those
     at least `focus_ratio` as rare as its rarest term: "budget" in "the 2027 budget of the Global
-    Mechanism"). Further sentences join the first only when they score at least `keep_ratio` of it.
+    Mechanism"). A sentence that itself holds every focus term scores `focus_bonus` more than one that
+    shares only the question's commoner words (its passage may hold the rest).
+    Further sentences join the first only when they score at least `keep_ratio` of it.
     """
 
     passages: int = 6
@@ -79,6 +81,7 @@ class AnswerPolicy:
     keep_ratio: float = 0.8
     check_kind: bool = True
     enumeration_bonus: float = 0.3
+    focus_bonus: float = 0.1
     one_source: bool = True
 
 
@@ -148,6 +151,7 @@ class _Candidate:
     sentence_id: str
     quoted: bool = False
     focused: bool = True
+    holds_focus: bool = False
     similarity: float = 0.0
     score: float = 0.0
 
@@ -223,10 +227,11 @@ class ExtractiveAnswerer:
                 coverage = sum(w for t, w in weights.items() if t in present) / total
                 coverage = (coverage + self.policy.passage_weight * passage_coverage) / (1 + self.policy.passage_weight)
                 quoted = bool(phrase and phrase in fold(text)[0])  # a sentence holding the quoted wording answers
+                holds_focus = all(_near(term, present) or _spelled_out_in(term, present) for term in focus)
                 candidates.append(
                     _Candidate(
                         text, passage, start, end, 1.0 if quoted else coverage, rank, passage.sentence_id(number),
-                        quoted, focused,
+                        quoted, focused, holds_focus,
                     )
                 )
         return sorted(candidates, key=lambda c: (-c.coverage, c.rank))
@@ -269,6 +274,7 @@ class ExtractiveAnswerer:
             similarity = max(result.sentence_similarity.get(candidate.sentence_id, 0.0), intros.get(candidate.text, -1.0))
             score = candidate.coverage + policy.similarity_weight * float(similarity) + policy.rank_weight / (candidate.rank + 1)
             score += policy.enumeration_bonus * _enumerates(result.query, candidate.text)
+            score += policy.focus_bonus * candidate.holds_focus
             if candidate.quoted:  # exact wording asked for: found is found, however unlike the question it reads
                 score = max(score, policy.min_score + policy.rank_weight / (candidate.rank + 1))
             rescored.append(replace(candidate, similarity=float(similarity), score=score))
