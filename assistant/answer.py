@@ -20,7 +20,7 @@ from assistant.retriever import HybridSearcher, SearchResult
 from assistant.search_index import Filters
 from ingest.lexical import tokenize
 from ingest.models import Passage
-from ingest.vocabulary import ACRONYMS, is_source_reference, spell_out
+from ingest.vocabulary import ACRONYMS, is_source_reference, spell_out, states_named
 
 ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
 # Words that shape a question but say nothing about its subject.
@@ -32,7 +32,7 @@ _QUESTION_WORDS = re.compile(
     r"happened|mean|means|meant|kind|type|exactly|give|gives|gave|called|role|purpose|main|key|"
     r"come|comes|appear|appears|found|keep|keeps|hold|holds|still|last|one|cite|cites|cited|per|speak|speaks|"
     r"describe|describes|described|source|sources|phrase|wording|words?|texts?|run|runs|instead|operative|"
-    r"focus|official|full|also|ever|now|currently|date|symbol|often|frequently)\b",
+    r"focus|official|full|also|ever|now|currently|date|symbol|often|frequently|each|every)\b",
     re.IGNORECASE,
 )
 
@@ -312,11 +312,15 @@ def _terms(text: str) -> list[str]:
     return tokenize([expand_acronyms(text)])[0]
 
 
+# Stems of one word that the stemmer keeps apart: "abstained" in a question, "abstentions" in a record.
+_SAME_WORD = {"abstain": "abstent", "abstent": "abstain"}
+
+
 def _near(term: str, present: set[str]) -> bool:
     """Whether a question term is in the passages, allowing for a stemmer that keeps `failur` apart
     from `fail` and `repres` from `represent`: a shared start of four letters or more, short of the
-    shorter word by at most two."""
-    if term in present:
+    shorter word by at most two (or a pair of `_SAME_WORD` that no shared start joins)."""
+    if term in present or _SAME_WORD.get(term) in present:
         return True
     if len(term) < 4:
         return False
@@ -336,11 +340,20 @@ def _spelled_out_in(term: str, present: set[str]) -> bool:
 
 
 def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence], policy: AnswerPolicy) -> bool:
-    """A "how many" question needs a number in its answer, and a "which States" question the footnote
-    that names them: quoting the paragraph on the topic without either would not answer it."""
+    """A "how many" question needs a number in its answer, a "which States" question the footnote or
+    sentence that names them, and a question about what one State said a sentence naming it: quoting
+    the paragraph on the topic without it would not answer it."""
     if policy.check_kind and query.asks_count and not any(_NUMBER.search(s.text) for s in sentences):
         return False
-    if policy.check_kind and query.asks_attribution and not any(p.is_footnote for s in sentences for p in s.passages):
+    if (
+        policy.check_kind
+        and query.asks_attribution
+        and not any(p.is_footnote for s in sentences for p in s.passages)
+        and not any(states_named(s.text) for s in sentences)
+    ):
+        return False
+    asked_about = states_named(query.text)
+    if policy.check_kind and asked_about and not asked_about & states_named(" ".join(s.text for s in sentences)):
         return False
     return True
 

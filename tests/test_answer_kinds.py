@@ -1,0 +1,77 @@
+"""What kind of answer a question needs: States named in a paragraph, a vote record's wording, a State asked about.
+
+A small synthetic index (fictional resolutions, hashed-word vectors) and the extractive answerer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.retriever import HybridSearcher
+from assistant.search_index import SearchIndex
+from ingest.pipeline import Ingestor
+from ingest.vocabulary import states_named
+from tests.fakes import HashEmbedder
+
+RESOLUTION = """---
+symbol: A/RES/99/{n}
+title: Example resolution {n}
+date: "2099-12-0{n}"
+---
+
+The General Assembly,
+
+Recalling its earlier work on example arrears,
+
+1. {para1}
+2. Requests the example secretariat to report back;
+"""
+PARAGRAPHS = {
+    4: "Decides that Chile and Norway shall be permitted to vote in the example assembly until the end of the "
+    "example session;",
+    5: "Takes note of the example explanations of position on the example report of the example working group;",
+}
+NOTE = """# Example votes
+
+## 1. Record
+
+Example resolution 99/6 was adopted by 10 votes in favour, 2 against and 3 abstentions.
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
+    root = tmp_path_factory.mktemp("docs")
+    for n, text in PARAGRAPHS.items():
+        (root / f"r{n}.md").write_text(RESOLUTION.format(n=n, para1=text), encoding="utf-8")
+    (root / "votes.md").write_text(NOTE, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index")
+    Ingestor(index_dir, HashEmbedder()).ingest([root])
+    return ExtractiveAnswerer(HybridSearcher(SearchIndex.open(index_dir), HashEmbedder()))
+
+
+def test_states_named_finds_member_states_by_their_un_names() -> None:
+    assert states_named("Decides that Chile and Sao Tome and Principe may vote") == {"Chile", "Sao Tome and Principe"}
+    assert states_named("Guinea-Bissau (session 2); Nigeria (session 3)") == {"Guinea-Bissau", "Nigeria"}
+    assert states_named("Ruritania and Freedonia supported it") == set()
+
+
+def test_which_states_is_answered_by_a_paragraph_naming_them(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("Which States were permitted to vote in the example assembly until the end of the session?")
+    assert not answer.abstained, answer.message
+    assert "Chile and Norway" in answer.text
+    assert [p.citation for p in answer.citations][0] == "A/RES/99/4, para. 1"
+
+
+def test_a_question_about_abstentions_is_answered_from_the_vote_record(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("How many abstained on example resolution 99/6?")
+    assert not answer.abstained, answer.message
+    assert "3 abstentions" in answer.text
+
+
+def test_what_a_state_said_needs_a_passage_naming_that_state(answerer: ExtractiveAnswerer) -> None:
+    about_report = answerer.answer("What explanations of position were noted on the example report?")
+    assert not about_report.abstained, about_report.message
+    # The same question about one State finds the same paragraph, which does not name it: no answer.
+    assert answerer.answer("What did Chile note in its explanations of position on the example report?").abstained
