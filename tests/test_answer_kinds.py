@@ -1,6 +1,7 @@
 """What kind of answer a question needs: States named in a paragraph, a vote record's wording, a State asked about.
 
-A small synthetic index (fictional resolutions, hashed-word vectors) and the extractive answerer.
+The sample corpus's fictional analysis, two fictional resolutions and a fictional vote record, indexed with
+hashed-word vectors, and the extractive answerer.
 """
 
 from __future__ import annotations
@@ -13,20 +14,8 @@ from assistant.search_index import SearchIndex
 from ingest.pipeline import Ingestor
 from ingest.vocabulary import states_named
 from tests.fakes import HashEmbedder
+from tests.samples import write_sample_corpus
 
-RESOLUTION = """---
-symbol: A/RES/99/{n}
-title: Example resolution {n}
-date: "2099-12-0{n}"
----
-
-The General Assembly,
-
-Recalling its earlier work on example arrears,
-
-1. {para1}
-2. Requests the example secretariat to report back;
-"""
 PARAGRAPHS = {
     4: "Decides that Chile and Norway shall be permitted to vote in the example assembly until the end of the "
     "example session;",
@@ -42,9 +31,7 @@ Example resolution 99/6 was adopted by 10 votes in favour, 2 against and 3 abste
 
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
-    root = tmp_path_factory.mktemp("docs")
-    for n, text in PARAGRAPHS.items():
-        (root / f"r{n}.md").write_text(RESOLUTION.format(n=n, para1=text), encoding="utf-8")
+    root = write_sample_corpus(tmp_path_factory.mktemp("docs"), PARAGRAPHS)
     (root / "votes.md").write_text(NOTE, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     Ingestor(index_dir, HashEmbedder()).ingest([root])
