@@ -69,14 +69,14 @@ class AnswerPolicy:
     Further sentences join the first only when they score at least `keep_ratio` of it.
     """
 
-    passages: int = 6
+    passages: int = 7
     rerank: int = 5
     max_sentences: int = 3
     similarity_weight: float = 1.0
     rank_weight: float = 0.1
     min_score: float = 1.2
     focus_ratio: float = 0.9
-    focus_passages: int = 5
+    focus_passages: int = 7
     passage_weight: float = 0.3
     keep_ratio: float = 0.8
     check_kind: bool = True

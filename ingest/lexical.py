@@ -13,6 +13,11 @@ import Stemmer
 from ingest.models import Passage
 
 _IDS_FILE = "ids.json"
+# BM25's term-frequency saturation and length normalisation. Passages run from one line to a whole
+# analysis section, and bm25s's defaults (k1=1.5, b=0.75) bury a long section one sentence of which
+# answers the question; these were tuned on the eval suite (docs/evaluation.md). Sentences keep the defaults.
+PASSAGE_K1 = 1.2
+PASSAGE_B = 0.5
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -38,10 +43,10 @@ class LexicalIndex:
         self._document_frequency: np.ndarray | None = None
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> LexicalIndex:
+    def build(cls, ids: Sequence[str], texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
         if len(ids) != len(texts):
             raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
-        retriever = bm25s.BM25()
+        retriever = bm25s.BM25(k1=k1, b=b)
         if ids:
             retriever.index(tokenize(texts), show_progress=False)
         return cls(retriever, list(ids))
@@ -90,6 +95,11 @@ class LexicalIndex:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:k]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def passage_lexical_index(passages: Sequence[Passage]) -> LexicalIndex:
+    """BM25 over whole passages (their search text: citation, heading and text)."""
+    return LexicalIndex.build([p.passage_id for p in passages], [p.search_text for p in passages], PASSAGE_K1, PASSAGE_B)
 
 
 def sentence_lexical_index(passages: Sequence[Passage]) -> LexicalIndex:

@@ -13,7 +13,7 @@ from typing import Any
 from corpus.manifest import Manifest
 from ingest.embedder import TextEmbedder
 from ingest.errors import GmaError, ReadError
-from ingest.lexical import LexicalIndex, sentence_lexical_index
+from ingest.lexical import passage_lexical_index, sentence_lexical_index
 from ingest.metadata import MetadataResolver
 from ingest.models import Passage
 from ingest.readers import SUPPORTED_EXTENSIONS, reader_for
@@ -207,7 +207,7 @@ class Ingestor:
             vectors.delete_documents(sorted(replaced))
             self._embed_into(vectors, fresh)
             every = kept + fresh
-            LexicalIndex.build([p.passage_id for p in every], [p.search_text for p in every]).save(generation / BM25)
+            passage_lexical_index(every).save(generation / BM25)
             sentence_lexical_index(every).save(generation / BM25_SENTENCES)
             info = {"embed_model": self.embedder.model_name, "passages": len(every), "created": time.time()}
             write_generation_files(generation, every, files, info)

@@ -20,20 +20,7 @@ pytestmark = [pytest.mark.corpus, pytest.mark.model, pytest.mark.slow]
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
 THRESHOLDS = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))["smoke"]
-# Facts the assistant does not yet find or state: known defects, listed in docs/evaluation.md. Strict, so
-# the day one is fixed the mark has to go.
-KNOWN_MISSES = {
-    "secretariat": "the proof ranks 11th, behind passages about the mechanism's title; the answer abstains",
-    "five-year-cycle": "the proof (UNIDIR 3.5) ranks 15th; the answer is right, quoting UNIDIR 4.3",
-    "reports-to-first-committee": "the proof ranks 11th; the answer quotes UNIDIR 2.4, not the CircleID "
-    "paragraph (3rd) that names the First Committee",
-}
-FACTS = [
-    pytest.param(f, id=f.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[f.id]))
-    if f.id in KNOWN_MISSES
-    else pytest.param(f, id=f.id)
-    for f in load_facts(EVALS / "facts.toml")
-]
+FACTS = load_facts(EVALS / "facts.toml")
 # A fact's proof must be among this many passages retrieved for the question that asks it.
 FACT_DEPTH = 10
 
@@ -54,7 +41,7 @@ def test_smoke_run_stays_ahead_of_bm25(smoke_run, metric: str) -> None:  # noqa:
     assert assistant.summary[metric] > bm25.summary[metric]
 
 
-@pytest.mark.parametrize("fact", FACTS)
+@pytest.mark.parametrize("fact", FACTS, ids=lambda fact: fact.id)
 def test_fact_is_proved_retrieved_and_stated(corpus_assistant, fact: Fact) -> None:  # noqa: ANN001
     retrieved = corpus_assistant.search(fact.question, FACT_DEPTH)
     assert any(contains_any(p.text, fact.evidence) for p in retrieved), f"no proof of {fact.id} retrieved"
