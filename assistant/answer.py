@@ -42,6 +42,8 @@ _NUMBER = re.compile(
     r"seventy|eighty|ninety|hundred|thousand|dozens?|single|both)\b",
     re.IGNORECASE,
 )
+# A question asking who did something: only a sentence naming that act or role ("chaired") says who.
+_ASKS_WHO = re.compile(r"\s*(who|whom|whose)\b", re.IGNORECASE)
 # How a question asks who took a position: the text may use any of these for the same act.
 _SUPPORT_VERBS = re.compile(
     r"\b(backed|favou?red|supported|preferred|advocated|proposed|suggested|proposing|suggesting)\b", re.IGNORECASE
@@ -62,11 +64,12 @@ class AnswerPolicy:
     citation and heading) contains; its `similarity` is the cosine between it and the question (dense
     model). The `rerank` best sentences by coverage are scored `coverage + similarity_weight *
     similarity + rank_weight / passage rank`; the answer abstains when the best score is below
-    `min_score`, or when the passage of the best sentence lacks one of the question's focus terms (those
-    at least `focus_ratio` as rare as its rarest term: "budget" in "the 2027 budget of the Global
-    Mechanism"). A sentence that itself holds every focus term scores `focus_bonus` more than one that
-    shares only the question's commoner words (its passage may hold the rest).
-    Further sentences join the first only when they score at least `keep_ratio` of it.
+    `min_score`, when the first `focus_passages` passages (with their footnotes) lack one of the
+    question's focus terms (those at least `focus_ratio` as rare as its rarest term: "budget" in "the
+    2027 budget of the Global Mechanism"), or, for a "who" question, when the best sentence itself lacks
+    one. A sentence that itself holds every focus term scores `focus_bonus` more than one that shares only
+    the question's commoner words (its passage may hold the rest). Further sentences join the first only
+    when they score at least `keep_ratio` of it.
     """
 
     passages: int = 7
@@ -190,6 +193,8 @@ class ExtractiveAnswerer:
             return []
         best = candidates[0]
         if not (best.focused or best.quoted):
+            return []
+        if _ASKS_WHO.match(result.query.text) and not (best.holds_focus or best.quoted):
             return []
         chosen = [best]
         for candidate in candidates[1:]:

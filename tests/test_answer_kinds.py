@@ -1,4 +1,5 @@
-"""What kind of answer a question needs: States named in a paragraph, a vote record's wording, a State asked about.
+"""What kind of answer a question needs: States named in a paragraph, a vote record's wording, a State asked
+about, the role a "who" question asks for.
 
 The sample corpus's fictional analysis, two fictional resolutions and a fictional vote record, indexed with
 hashed-word vectors, and the extractive answerer.
@@ -26,6 +27,11 @@ NOTE = """# Example votes
 ## 1. Record
 
 Example resolution 99/6 was adopted by 10 votes in favour, 2 against and 3 abstentions.
+
+## 2. Officers
+
+The example working group met for the first time in 2099. The post of chair rotates among the regions.
+The accounts of the example working group are audited by the example board.
 """
 
 
@@ -62,3 +68,10 @@ def test_what_a_state_said_needs_a_passage_naming_that_state(answerer: Extractiv
     assert not about_report.abstained, about_report.message
     # The same question about one State finds the same paragraph, which does not name it: no answer.
     assert answerer.answer("What did Chile note in its explanations of position on the example report?").abstained
+
+
+def test_who_needs_a_sentence_naming_the_role_asked_for(answerer: ExtractiveAnswerer) -> None:
+    audit = answerer.answer("Who audits the accounts of the example working group?")
+    assert audit.text.startswith("The accounts of the example working group are audited by the example board.")
+    # The sentence on the group's first meeting matches every other word, but says nothing of a chair.
+    assert answerer.answer("Who chaired the example working group that met for the first time in 2099?").abstained
