@@ -44,6 +44,11 @@ _NUMBER = re.compile(
 )
 # A question asking who did something: only a sentence naming that act or role ("chaired") says who.
 _ASKS_WHO = re.compile(r"\s*(who|whom|whose)\b", re.IGNORECASE)
+# A question asking which document says something: the sentence's own source footnotes answer it.
+_ASKS_SOURCE = re.compile(
+    r"\bwhich\b[^?]*\b(resolution|report|document|annex)\b|\bsymbol\b|\bwhere\b[^?]*\b(found|appears?|come from)\b",
+    re.IGNORECASE,
+)
 # How a question asks who took a position: the text may use any of these for the same act.
 _SUPPORT_VERBS = re.compile(
     r"\b(backed|favou?red|supported|preferred|advocated|proposed|suggested|proposing|suggesting)\b", re.IGNORECASE
@@ -203,11 +208,13 @@ class ExtractiveAnswerer:
             same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
             if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source):
                 chosen.append(candidate)
+        asks_source = bool(_ASKS_SOURCE.search(result.query.text))
         sentences: list[AnswerSentence] = []
         for candidate in chosen:
             sentences.append(AnswerSentence(candidate.text, (candidate.passage,), round(candidate.coverage, 4)))
-            if result.query.asks_attribution:
-                sentences += self._footnotes_of(candidate, already=[p for s in sentences for p in s.passages])
+            if result.query.asks_attribution or asks_source:
+                already = [p for s in sentences for p in s.passages]
+                sentences += self._footnotes_of(candidate, already, sources=asks_source)
         return sentences if _answers_the_kind_of_question(result.query, sentences, self.policy) else []
 
     def _candidates(self, result: SearchResult) -> list[_Candidate]:
@@ -302,15 +309,18 @@ class ExtractiveAnswerer:
         ceiling = max(idf.values(), default=0.0) or 1.0
         return {t: (w if w > 0 else ceiling) for t, w in idf.items()}
 
-    def _footnotes_of(self, candidate: _Candidate, already: list[Passage]) -> list[AnswerSentence]:
-        """The footnotes whose markers sit in (or right after) the chosen sentence, as sentences of their own."""
+    def _footnotes_of(self, candidate: _Candidate, already: list[Passage], sources: bool = False) -> list[AnswerSentence]:
+        """The footnotes whose markers sit in (or right after) the chosen sentence, as sentences of their own;
+        those that only cite a source are left out unless the question asks for the source."""
         index = self.searcher.index
         notes = [
             index.by_id[pid]
             for pid, offset in candidate.passage.footnote_marks
             if candidate.start <= offset <= candidate.end + 1 and pid in index.by_id
         ]
-        return [AnswerSentence(n.text, (n,)) for n in notes if n not in already and not is_source_reference(n.text)]
+        return [
+            AnswerSentence(n.text, (n,)) for n in notes if n not in already and (sources or not is_source_reference(n.text))
+        ]
 
 
 def _terms(text: str) -> list[str]:

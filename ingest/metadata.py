@@ -40,7 +40,10 @@ class MetadataResolver:
     def describe(self, parsed: ParsedFile) -> DocumentMeta:
         hints = {k: v for k, v in parsed.hints.items() if k in _META_FIELDS and v}
         opening = " ".join(b.text for b in parsed.blocks[:_FIRST_PAGE_BLOCKS])
-        symbol = hints.get("symbol") or _first_symbol(opening)
+        # Without front matter, the first page says which document this is; with it, a symbol the file does
+        # not declare is one it cites (an analysis quoting a resolution is not that resolution).
+        declared = "title" in hints or "doc_type" in hints
+        symbol = hints.get("symbol") or (None if declared else _first_symbol(opening))
         entry = (self.manifest.by_symbol(symbol) if symbol else None) or self.manifest.by_file(parsed.path.name)
         if entry and not symbol:
             symbol = entry.symbol

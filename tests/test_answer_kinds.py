@@ -1,5 +1,5 @@
 """What kind of answer a question needs: States named in a paragraph, a vote record's wording, a State asked
-about, the role a "who" question asks for.
+about, the role a "who" question asks for, the source a "which resolution" question asks for.
 
 The sample corpus's fictional analysis, two fictional resolutions and a fictional vote record, indexed with
 hashed-word vectors, and the extractive answerer.
@@ -22,7 +22,12 @@ PARAGRAPHS = {
     "example session;",
     5: "Takes note of the example explanations of position on the example report of the example working group;",
 }
-NOTE = """# Example votes
+NOTE = """---
+title: Example votes
+doc_type: analysis
+---
+
+# Example votes
 
 ## 1. Record
 
@@ -32,6 +37,14 @@ Example resolution 99/6 was adopted by 10 votes in favour, 2 against and 3 abste
 
 The example working group met for the first time in 2099. The post of chair rotates among the regions.
 The accounts of the example working group are audited by the example board.
+
+## 3. Origins
+
+The example board was created by a resolution of the example assembly.<sup>1</sup>
+
+---
+
+1 A/RES/99/4, para. 2.
 """
 
 
@@ -75,3 +88,11 @@ def test_who_needs_a_sentence_naming_the_role_asked_for(answerer: ExtractiveAnsw
     assert audit.text.startswith("The accounts of the example working group are audited by the example board.")
     # The sentence on the group's first meeting matches every other word, but says nothing of a chair.
     assert answerer.answer("Who chaired the example working group that met for the first time in 2099?").abstained
+
+
+def test_which_resolution_is_answered_with_the_source_footnote(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("Which resolution created the example board?")
+    assert answer.text.startswith("The example board was created by a resolution of the example assembly.")
+    assert "A/RES/99/4, para. 2. [Example votes, footnote 1]" in answer.text
+    # A footnote that only gives a source stays out of answers to other questions.
+    assert "A/RES/99/4, para. 2." not in answerer.answer("How was the example board created?").text
