@@ -78,7 +78,7 @@ class AnswerPolicy:
     """
 
     passages: int = 7
-    rerank: int = 5
+    rerank: int = 15
     max_sentences: int = 3
     similarity_weight: float = 1.0
     rank_weight: float = 0.1
