@@ -28,11 +28,11 @@ def write_section(heading: str, body: str) -> None:
     """Replace the `## {heading}` section of docs/benchmarks.md (or add it), keeping the others."""
     DOCS.parent.mkdir(exist_ok=True)
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\n"
-    section = f"## {heading}\n\n{body.strip()}\n"
+    section = f"## {heading}\n\n{body.strip()}\n\n"
     start = text.find(f"## {heading}\n")
     if start == -1:
         text = text.rstrip() + "\n\n" + section
     else:
         end = text.find("\n## ", start + 1)
         text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    DOCS.write_text(text, encoding="utf-8")
+    DOCS.write_text(text.rstrip() + "\n", encoding="utf-8")
