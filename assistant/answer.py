@@ -42,13 +42,6 @@ _NUMBER = re.compile(
     r"seventy|eighty|ninety|hundred|thousand|dozens?|single|both)\b",
     re.IGNORECASE,
 )
-# A question asking who did something: only a sentence naming that act or role ("chaired") says who.
-_ASKS_WHO = re.compile(r"\s*(who|whom|whose)\b", re.IGNORECASE)
-# A question asking which document says something: the sentence's own source footnotes answer it.
-_ASKS_SOURCE = re.compile(
-    r"\bwhich\b[^?]*\b(resolution|report|document|annex)\b|\bsymbol\b|\bwhere\b[^?]*\b(found|appears?|come from)\b",
-    re.IGNORECASE,
-)
 # How a question asks who took a position: the text may use any of these for the same act.
 _SUPPORT_VERBS = re.compile(
     r"\b(backed|favou?red|supported|preferred|advocated|proposed|suggested|proposing|suggesting)\b", re.IGNORECASE
@@ -193,13 +186,14 @@ class ExtractiveAnswerer:
 
     def compose(self, result: SearchResult) -> list[AnswerSentence]:
         """The answer's sentences for a search result; empty when the support is too weak."""
+        query = result.query
         candidates = self._reranked(result)
         if not candidates or candidates[0].score < self.policy.min_score:
             return []
         best = candidates[0]
         if not (best.focused or best.quoted):
             return []
-        if _ASKS_WHO.match(result.query.text) and not (best.holds_focus or best.quoted):
+        if query.asks_actor and not (best.holds_focus or best.quoted):
             return []
         chosen = [best]
         for candidate in candidates[1:]:
@@ -208,14 +202,13 @@ class ExtractiveAnswerer:
             same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
             if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source):
                 chosen.append(candidate)
-        asks_source = bool(_ASKS_SOURCE.search(result.query.text))
         sentences: list[AnswerSentence] = []
         for candidate in chosen:
             sentences.append(AnswerSentence(candidate.text, (candidate.passage,), round(candidate.coverage, 4)))
-            if result.query.asks_attribution or asks_source:
+            if query.asks_attribution or query.asks_source:
                 already = [p for s in sentences for p in s.passages]
-                sentences += self._footnotes_of(candidate, already, sources=asks_source)
-        return sentences if _answers_the_kind_of_question(result.query, sentences, self.policy) else []
+                sentences += self._footnotes_of(candidate, already, sources=query.asks_source)
+        return sentences if _answers_the_kind_of_question(query, sentences, self.policy) else []
 
     def _candidates(self, result: SearchResult) -> list[_Candidate]:
         weights = self._term_weights(result.query)
@@ -228,7 +221,7 @@ class ExtractiveAnswerer:
         focus = {t for t, w in weights.items() if w >= self.policy.focus_ratio * rarest}
         focus -= set(_terms(" ".join(_SUPPORT_VERBS.findall(result.query.text))))
         present = self._terms_of(result.passages[: self.policy.focus_passages])
-        focused = all(_near(term, present) or _spelled_out_in(term, present) for term in focus)
+        focused = _holds_all(focus, present)
         for rank, passage in self._quotable(result):
             # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
             frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context}"))
@@ -239,11 +232,10 @@ class ExtractiveAnswerer:
                 coverage = sum(w for t, w in weights.items() if t in present) / total
                 coverage = (coverage + self.policy.passage_weight * passage_coverage) / (1 + self.policy.passage_weight)
                 quoted = bool(phrase and phrase in fold(text)[0])  # a sentence holding the quoted wording answers
-                holds_focus = all(_near(term, present) or _spelled_out_in(term, present) for term in focus)
                 candidates.append(
                     _Candidate(
                         text, passage, start, end, 1.0 if quoted else coverage, rank, passage.sentence_id(number),
-                        quoted, focused, holds_focus,
+                        quoted, focused, _holds_all(focus, present),
                     )
                 )
         return sorted(candidates, key=lambda c: (-c.coverage, c.rank))
@@ -331,6 +323,11 @@ def _terms(text: str) -> list[str]:
 _SAME_WORD = {"abstain": "abstent", "abstent": "abstain"}
 
 
+def _holds_all(terms: set[str], present: set[str]) -> bool:
+    """Whether every term is among `present`, stemmed apart or spelled out as it may be."""
+    return all(_near(term, present) or _spelled_out_in(term, present) for term in terms)
+
+
 def _near(term: str, present: set[str]) -> bool:
     """Whether a question term is in the passages, allowing for a stemmer that keeps `failur` apart
     from `fail` and `repres` from `represent`: a shared start of four letters or more, short of the
@@ -358,19 +355,14 @@ def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence],
     """A "how many" question needs a number in its answer, a "which States" question the footnote or
     sentence that names them, and a question about what one State said a sentence naming it: quoting
     the paragraph on the topic without it would not answer it."""
-    if policy.check_kind and query.asks_count and not any(_NUMBER.search(s.text) for s in sentences):
+    if not policy.check_kind:
+        return True
+    if query.asks_count and not any(_NUMBER.search(s.text) for s in sentences):
         return False
-    if (
-        policy.check_kind
-        and query.asks_attribution
-        and not any(p.is_footnote for s in sentences for p in s.passages)
-        and not any(states_named(s.text) for s in sentences)
-    ):
+    named = states_named("\n".join(s.text for s in sentences))
+    if query.asks_attribution and not named and not any(p.is_footnote for s in sentences for p in s.passages):
         return False
-    asked_about = states_named(query.text)
-    if policy.check_kind and asked_about and not asked_about & states_named(" ".join(s.text for s in sentences)):
-        return False
-    return True
+    return not query.states or bool(query.states & named)
 
 
 def _enumerates(query: Query, sentence: str) -> float:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.errors import QuestionError
-from ingest.vocabulary import expansions, spell_out
+from ingest.vocabulary import expansions, spell_out, states_named
 
 # Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
 MAX_QUESTION_CHARS = 2000
@@ -37,6 +37,13 @@ _ENUMERATION = re.compile(
     r"\bhow many\b|\b(what|which) (are|were) the (\w+ of the )?(two|three|four|five|six|\d+)\b|\b(list|name) the\b",
     re.IGNORECASE,
 )
+# Who did something: only a sentence naming that act or role ("chaired") says who.
+_ACTOR = re.compile(r"\s*(who|whom|whose)\b", re.IGNORECASE)
+# Which document says something: the source footnote of the sentence that says it answers.
+_SOURCE = re.compile(
+    r"\bwhich\b[^?]*\b(resolution|report|document|annex)\b|\bsymbol\b|\bwhere\b[^?]*\b(found|appears?|come from)\b",
+    re.IGNORECASE,
+)
 _WHEN = re.compile(r"\b(when|what date|which date|adopted|adoption)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,200})[\"“”»]")
 _NAMED_WORDING = re.compile(
@@ -61,6 +68,9 @@ class Query:
     asks_date: bool
     asks_count: bool = False
     asks_enumeration: bool = False
+    asks_actor: bool = False  # "who ...?"
+    asks_source: bool = False  # "which resolution ...?", "where is this wording found?"
+    states: frozenset[str] = frozenset()  # Member States the question names
 
 
 def clean_question(text: str) -> str:
@@ -116,6 +126,9 @@ def analyse(text: str) -> Query:
         asks_date=bool(_WHEN.search(text)),
         asks_count=bool(_COUNT.search(text)),
         asks_enumeration=bool(_ENUMERATION.search(text)),
+        asks_actor=bool(_ACTOR.match(text)),
+        asks_source=bool(_SOURCE.search(text)),
+        states=frozenset(states_named(text)),
     )
 
 
