@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.phrase import fold
-from assistant.query import Query, expand_acronyms
+from assistant.query import NUMBER, Query, expand_acronyms
 from assistant.retriever import HybridSearcher, SearchResult
 from assistant.search_index import Filters
 from ingest.lexical import tokenize
@@ -36,12 +36,6 @@ _QUESTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-# A count: a number that is not a year (2031) or part of a symbol (73/27), or a number word.
-_NUMBER = re.compile(
-    r"(?<![\d/])(?!(?:19|20)\d\d\b)\d+(?![\d/])|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand|dozens?|single|both)\b",
-    re.IGNORECASE,
-)
 # How a question asks who took a position: the text may use any of these for the same act.
 _SUPPORT_VERBS = re.compile(
     r"\b(backed|favou?red|supported|preferred|advocated|proposed|suggested|proposing|suggesting)\b", re.IGNORECASE
@@ -224,7 +218,7 @@ class ExtractiveAnswerer:
         focused = _holds_all(focus, present)
         for rank, passage in self._quotable(result):
             # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
-            frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context}"))
+            frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context} {passage.doc.title}"))
             whole = set(_terms(passage.text)) | frame
             passage_coverage = sum(w for t, w in weights.items() if t in whole) / total
             for number, (text, start, end) in enumerate(passage.sentences):
@@ -357,7 +351,7 @@ def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence],
     the paragraph on the topic without it would not answer it."""
     if not policy.check_kind:
         return True
-    if query.asks_count and not any(_NUMBER.search(s.text) for s in sentences):
+    if query.asks_count and not any(NUMBER.search(s.text) for s in sentences):
         return False
     named = states_named("\n".join(s.text for s in sentences))
     if query.asks_attribution and not named and not any(p.is_footnote for s in sentences for p in s.passages):
@@ -368,7 +362,7 @@ def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence],
 def _enumerates(query: Query, sentence: str) -> float:
     """How well a sentence has the shape of the answer to "how many ...?" (it holds a number) or "what are
     the two ...?" (it sets them out as a list; holding their number is half as good)."""
-    counted = bool(_NUMBER.search(sentence.split("\n", 1)[0]))
+    counted = bool(NUMBER.search(sentence.split("\n", 1)[0]))
     if query.asks_count:
         return 1.0 if counted else 0.0
     if query.asks_enumeration:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.errors import QuestionError
+from ingest.lexical import tokenize
 from ingest.vocabulary import expansions, spell_out, states_named
 
 # Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
@@ -44,6 +45,14 @@ _SOURCE = re.compile(
     r"\bwhich\b[^?]*\b(resolution|report|document|annex)\b|\bsymbol\b|\bwhere\b[^?]*\b(found|appears?|come from)\b",
     re.IGNORECASE,
 )
+# A count: a number that is not a year (2031) or part of a symbol (73/27), or a number word.
+NUMBER = re.compile(
+    r"(?<![\d/])(?!(?:19|20)\d\d\b)\d+(?![\d/])|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|dozens?|single|both)\b",
+    re.IGNORECASE,
+)
+# "How many members ...": the words after "how many" name what is counted.
+_COUNTED = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
 _WHEN = re.compile(r"\b(when|what date|which date|adopted|adoption)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,200})[\"“”»]")
 _NAMED_WORDING = re.compile(
@@ -71,6 +80,14 @@ class Query:
     asks_actor: bool = False  # "who ...?"
     asks_source: bool = False  # "which resolution ...?", "where is this wording found?"
     states: frozenset[str] = frozenset()  # Member States the question names
+    counted: tuple[str, ...] = ()  # stems of the words a "how many" question counts
+
+    def gives_count(self, text: str) -> bool:
+        """Whether the text puts a number before what the question counts ("21 members", "two groups")."""
+        if not self.counted:
+            return False
+        stems = "|".join(re.escape(stem) for stem in self.counted)
+        return bool(re.search(rf"(?:{NUMBER.pattern})\s+(?:[\w-]+\s+){{0,2}}?(?:{stems})", text, re.IGNORECASE))
 
 
 def clean_question(text: str) -> str:
@@ -129,6 +146,7 @@ def analyse(text: str) -> Query:
         asks_actor=bool(_ACTOR.match(text)),
         asks_source=bool(_SOURCE.search(text)),
         states=frozenset(states_named(text)),
+        counted=_counted(text),
     )
 
 
@@ -147,6 +165,11 @@ def _locators(text: str) -> tuple[str, ...]:
     if _PREAMBLE.search(text):
         found.append("preamble")
     return tuple(dict.fromkeys(found))
+
+
+def _counted(text: str) -> tuple[str, ...]:
+    match = _COUNTED.search(text)
+    return tuple(tokenize([match.group(1)])[0]) if match else ()
 
 
 def _phrase(text: str) -> str | None:

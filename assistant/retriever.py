@@ -29,15 +29,19 @@ class FusionWeights:
     Three rankings are fused: BM25 over passages (`lexical`), BM25 over single sentences, a passage
     ranked by its best sentence (`sentence_lexical`), and dense similarity of the best sentence (`dense`).
 
-    `symbol` is added to every passage of a document the query names (as much as a first rank in one list);
-    `mention` to passages of other documents whose text names it; `header` to a named document's header
-    when the question asks when or how it was adopted; a footnote lends the paragraph citing it
-    `footnote_share` of its score (and for "who said or voted what" a paragraph's footnotes follow it
-    in the ranking). `topic` times a document's topicality (the share of
-    its passages on ICT security) favours the corpus's own subject over same-session distractors.
-    `enumeration` goes to passages that set out a list when the question asks for one ("what are the two
-    ...", "how many ..."). `locator` goes to the paragraph a question names ("paragraph 2 of 80/16"), `phrase` to passages
-    holding the exact wording a question quotes.
+    A document the question names, by symbol ("80/16") or by subject (at least `title_share` of its title's
+    idf-weighted words), has its passages ranked by the same fusion run inside it alone, without the words
+    that name it. `symbol` is then added to every passage of a document named by symbol, `title` times the
+    share to those of a document named by subject (as much as a first rank in one list); `mention` to
+    passages of other documents whose text names it; `header` to a named document's header when the
+    question asks when or how it was adopted. A footnote lends the paragraph citing it `footnote_share` of
+    its score, and a footnote that only cites a source gives it its whole score and its place (for "who
+    said or voted what" a paragraph's footnotes follow it in the ranking). `topic` times a document's
+    topicality (the share of its passages on ICT security) favours the corpus's own subject over
+    same-session distractors. `enumeration` goes to passages that set out a list when the question asks
+    for one ("what are the two ...", "how many ..."), `count` to those giving a number of what a "how
+    many" question counts. `locator` goes to the paragraph a question names ("paragraph 2 of 80/16"),
+    `phrase` to passages holding the exact wording a question quotes.
     """
 
     rrf_k: float = 60.0
@@ -53,8 +57,8 @@ class FusionWeights:
     phrase: float = 3.0 / 61
     title: float = 1.0 / 61
     enumeration: float = 1.0 / 61
+    count: float = 1.0 / 61
     title_share: float = 0.6
-    title_depth: int = 5
     followers: int = 3
     depth: int = 50
 
@@ -100,8 +104,9 @@ class HybridSearcher:
         parsed = analyse(query)
         query_vector = self.embedder.embed_query(parsed.dense)
         scores, sentence_similarity = self._fused(parsed, query_vector, filters, depth=max(self.weights.depth, 4 * k))
-        self._boost_named_documents(parsed, scores)
-        self._boost_titled_documents(parsed, scores)
+        self._boost_named_documents(parsed, query_vector, scores)
+        self._boost_titled_documents(parsed, query_vector, scores)
+        self._boost_passages(parsed, scores)
         self._share_with_footnotes(scores)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         results: list[Passage] = []
@@ -141,36 +146,69 @@ class HybridSearcher:
     def _fused(
         self, query: Query, query_vector: np.ndarray, filters: Filters, depth: int
     ) -> tuple[dict[str, float], dict[str, float]]:
+        lexical = self.index.lexical.search(query.expanded, depth, self.index.allowed_ids(filters))
+        allowed = self.index.allowed_sentence_ids(filters)
+        sentence_hits = self.index.sentence_lexical.search(query.expanded, depth * SENTENCES_PER_PASSAGE, allowed)
+        sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, filters.chroma_where())
+        return self._reciprocal_rank(lexical, sentence_hits, sentences, depth), dict(sentences)
+
+    def _reciprocal_rank(
+        self,
+        lexical: list[tuple[str, float]],
+        sentence_hits: list[tuple[str, float]],
+        sentences: list[tuple[str, float]],
+        depth: int,
+    ) -> dict[str, float]:
+        """Passage scores from the three rankings: BM25 over passages, and over sentences and sentence
+        vectors, where a passage ranks by its best sentence."""
         weights = self.weights
         scores: dict[str, float] = defaultdict(float)
-        lexical = self.index.lexical.search(query.expanded, depth, self.index.allowed_ids(filters))
-        sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, filters.chroma_where())
-        dense: dict[str, float] = {}  # passage -> its best sentence, in rank order
-        for sid, similarity in sentences:
-            dense.setdefault(passage_of(sid), similarity)
         for rank, (pid, _) in enumerate(lexical):
             scores[pid] += weights.lexical / (weights.rrf_k + rank + 1)
-        best_sentences: dict[str, int] = {}  # passage -> rank of its best sentence by BM25
-        allowed = self.index.allowed_sentence_ids(filters)
-        for sid, _ in self.index.sentence_lexical.search(query.expanded, depth * SENTENCES_PER_PASSAGE, allowed):
-            best_sentences.setdefault(passage_of(sid), len(best_sentences))
-        for pid, rank in best_sentences.items():
+        for rank, pid in enumerate(_best_first(sentence_hits)):
             scores[pid] += weights.sentence_lexical / (weights.rrf_k + rank + 1)
-        for rank, pid in enumerate(list(dense)[:depth]):
+        for rank, pid in enumerate(_best_first(sentences)[:depth]):
             scores[pid] += weights.dense / (weights.rrf_k + rank + 1)
+        return scores
+
+    def _rank_within(self, doc_id: str, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
+        """A document the question names has its passages scored by a search of it alone, without the words
+        that name it (its symbol, its title): inside it they do not tell one paragraph from another ("the
+        resolution on nuclear disarmament verification" says nothing of which of its paragraphs gives the
+        number of experts)."""
+        own = self.index.by_document[doc_id]
+        naming = self.index.naming_terms[doc_id]
+        depth = self.weights.depth
+        lexical = self.index.lexical.search(query.expanded, depth, [p.passage_id for p in own], without=naming)
+        sentence_ids = [p.sentence_id(n) for p in own for n in range(len(p.sentences))]
+        sentence_hits = self.index.sentence_lexical.search(
+            query.expanded, depth * SENTENCES_PER_PASSAGE, sentence_ids, without=naming
+        )
+        sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, {"doc_id": doc_id})
+        within = self._reciprocal_rank(lexical, sentence_hits, sentences, depth)
+        for passage in own:
+            scores[passage.passage_id] = within.get(passage.passage_id, 0.0)
+
+    def _boost_passages(self, query: Query, scores: dict[str, float]) -> None:
+        """Bonuses for what a passage is rather than what it says: on the corpus's subject, a list when the
+        question asks for one, a number of what a "how many" question counts."""
+        weights = self.weights
         for pid in scores:
             passage = self.index.by_id.get(pid)
-            if passage is not None:
-                scores[pid] += weights.topic * self.index.topicality.get(passage.doc.doc_id, 0.0)
-                if query.asks_enumeration and passage.has_list:
-                    scores[pid] += weights.enumeration
-        return scores, dict(sentences)
+            if passage is None:
+                continue
+            scores[pid] += weights.topic * self.index.topicality.get(passage.doc.doc_id, 0.0)
+            if query.asks_enumeration and passage.has_list:
+                scores[pid] += weights.enumeration
+            if query.gives_count(passage.text):
+                scores[pid] += weights.count
 
-    def _boost_named_documents(self, query: Query, scores: dict[str, float]) -> None:
+    def _boost_named_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
         """Documents, paragraphs and wording the question names join the candidates, with a bonus."""
         weights = self.weights
         named = self.index.named_documents(query)
         for doc_id in named:
+            self._rank_within(doc_id, query, query_vector, scores)
             for passage in self.index.by_document[doc_id]:
                 pid = passage.passage_id
                 scores[pid] += weights.symbol
@@ -193,36 +231,41 @@ class HybridSearcher:
                 if needle in folded:
                     scores[pid] += weights.phrase
 
-    def _boost_titled_documents(self, query: Query, scores: dict[str, float]) -> None:
+    def _boost_titled_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
         """A question that names a document by its subject ("the resolution on the role of science and
-        technology") searches that document on its own: its best passages join the candidates, with a bonus
+        technology") searches that document on its own: its passages join the candidates, with a bonus
         growing with the idf-weighted share of the title the question repeats."""
         if query.symbols:
             return
         asked = set(tokenize([query.expanded])[0])
-        shares: dict[str, float] = {}
         for doc_id, title in self.index.title_terms.items():
             idf = self.index.lexical.idf(sorted(title))
             total = sum(idf.values())
             share = sum(w for t, w in idf.items() if t in asked) / total if total else 0.0
             if share >= self.weights.title_share:
-                shares[doc_id] = share
-        weights = self.weights
-        for doc_id, share in shares.items():
-            own = [p.passage_id for p in self.index.by_document[doc_id]]
-            for rank, (pid, _) in enumerate(self.index.lexical.search(query.expanded, weights.title_depth, own)):
-                in_document = weights.lexical / (weights.rrf_k + rank + 1)
-                scores[pid] = max(scores.get(pid, 0.0), in_document) + weights.title * share
+                self._rank_within(doc_id, query, query_vector, scores)
+                for passage in self.index.by_document[doc_id]:
+                    scores[passage.passage_id] += self.weights.title * share
 
     def _share_with_footnotes(self, scores: dict[str, float]) -> None:
         """A footnote that matches lends its citing paragraph part of its score: the paragraph says what
-        the footnote's States or votes are about."""
+        the footnote's States or votes are about. A footnote that only cites a source says nothing of
+        its own: its paragraph takes its place in the ranking (and carries it, as it carries every footnote)."""
         share = self.weights.footnote_share
         for pid, score in list(scores.items()):
             passage = self.index.by_id.get(pid)
-            if passage is not None and passage.is_footnote:
-                for parent in passage.cited_by:
-                    scores[parent] = max(scores.get(parent, 0.0), share * score)
+            if passage is None or not passage.is_footnote:
+                continue
+            only_a_source = passage.cited_by and is_source_reference(passage.text)
+            for parent in passage.cited_by:
+                scores[parent] = max(scores.get(parent, 0.0), score if only_a_source else share * score)
+            if only_a_source:
+                del scores[pid]
+
+
+def _best_first(sentences: list[tuple[str, float]]) -> list[str]:
+    """Passages in the order of their best sentence in a ranking of sentences."""
+    return list(dict.fromkeys(passage_of(sid) for sid, _ in sentences))
 
 
 def _names_locator(query: Query, locator: str) -> bool:

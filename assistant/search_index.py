@@ -116,6 +116,17 @@ class SearchIndex:
         return {doc: frozenset(tokenize([title])[0]) for doc, title in titles.items()}
 
     @cached_property
+    def naming_terms(self) -> dict[str, frozenset[str]]:
+        """The words that name each document (its title, its symbol as "resolution 80/16"): inside the
+        document they are everywhere, and tell none of its passages from another."""
+        naming = {}
+        for doc_id, title in self.title_terms.items():
+            doc = self.by_document[doc_id][0].doc
+            names = f"{doc.symbol} resolution {'/'.join((doc.symbol or '').split('/')[-2:])}" if doc.symbol else ""
+            naming[doc_id] = title | frozenset(tokenize([names])[0])
+        return naming
+
+    @cached_property
     def short_names(self) -> dict[str, str]:
         """Documents by the first word of their short title, as users name them: `unidir`, `circleid`."""
         names: dict[str, str] = {}

@@ -79,16 +79,18 @@ class LexicalIndex:
             result[token] = float(np.log((n - df + 0.5) / (df + 0.5) + 1.0)) if df else 0.0
         return result
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every passage for the query, aligned with `ids`."""
-        tokens = [t for t in tokenize([query])[0] if t in self._vocab]
+    def scores(self, query: str, without: frozenset[str] = frozenset()) -> np.ndarray:
+        """BM25 score of every passage for the query (less the terms `without`), aligned with `ids`."""
+        tokens = [t for t in tokenize([query])[0] if t in self._vocab and t not in without]
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
 
-    def search(self, query: str, k: int, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, k: int, allowed: Sequence[str] | None = None, without: frozenset[str] = frozenset()
+    ) -> list[tuple[str, float]]:
         """The k best (id, score) pairs with a positive score, optionally among `allowed` ids only."""
-        scores = self.scores(query)
+        scores = self.scores(query, without)
         if allowed is not None:
             mask = np.zeros(len(self.ids), dtype=bool)
             mask[[self._position[p] for p in allowed if p in self._position]] = True

@@ -71,7 +71,7 @@ _NAMES_AUTHOR = re.compile(r"\b(?:Submission|Statement|Proposal)s? (?:submitted 
 
 def is_source_reference(footnote: str) -> bool:
     """True for a footnote that only cites a source, as opposed to one naming States or giving votes."""
-    return bool(_SOURCE_REFERENCE.match(footnote)) and not _NAMES_AUTHOR.search(footnote)
+    return bool(_SOURCE_REFERENCE.match(footnote)) and not _NAMES_AUTHOR.search(footnote) and not states_named(footnote)
 
 
 # The 193 Member States as UN documents name them (with the short forms commentary uses), and the

@@ -1,0 +1,127 @@
+"""Questions that name a document (by its subject or symbol), count something, or point at a source only a
+footnote gives: a fictional resolution whose preamble repeats its title, and a fictional note whose footnote
+only cites a report, beside the sample corpus, indexed with hashed-word vectors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.query import analyse
+from assistant.retriever import HybridSearcher
+from assistant.search_index import SearchIndex
+from ingest.pipeline import Ingestor
+from ingest.vocabulary import is_source_reference
+from tests.fakes import HashEmbedder
+from tests.samples import write_sample_corpus
+
+# The preamble repeats the title's words; the operative paragraphs that answer questions mostly do not.
+WIDGETS = """---
+symbol: A/RES/99/8
+title: Example widget verification
+date: "2099-12-08"
+---
+
+United Nations
+
+Resolution adopted by the General Assembly on 8 December 2099
+
+99/8. Example widget verification
+
+The General Assembly,
+
+Recalling its resolution 98/7 of 4 December 2098 on example widget verification,
+
+Welcoming the preparatory meeting of States on example widget verification, held in 2098, and the example
+widget verification guidelines,
+
+Noting the views that members of the panel on example widget verification have shared with the Secretary-General,
+
+1. Decides to convene the meeting of States in Example City from 3 to 7 May 2099;
+
+2. Decides to establish a panel on example widget verification consisting of 12 members;
+
+3. Requests the Secretary-General to report on example widget verification at its hundredth session;
+
+50th plenary meeting 8 December 2099
+"""
+REVIEW = """---
+title: Example review
+doc_type: analysis
+---
+
+# Example review
+
+## 1. Mandate
+
+The example review panel was asked to elect its officers and adopt its agenda at its first session.<sup>1</sup>
+
+## 2. Other matters
+
+The example review panel also publishes an annual bulletin on example annex matters.
+
+---
+
+1 A/98/100, Annex B, paragraph 3.
+"""
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher:
+    root = write_sample_corpus(tmp_path_factory.mktemp("docs"))
+    (root / "widgets.md").write_text(WIDGETS, encoding="utf-8")
+    (root / "review.md").write_text(REVIEW, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index")
+    Ingestor(index_dir, HashEmbedder()).ingest([root])
+    return HybridSearcher(SearchIndex.open(index_dir), HashEmbedder())
+
+
+def test_a_document_named_by_its_subject_is_searched_without_its_title_words(searcher: HybridSearcher) -> None:
+    question = "When will the meeting of States on example widget verification take place?"
+    # The preamble welcoming the preparatory meeting repeats every word of the question; the paragraph that
+    # convenes the meeting shares only "meeting of States" with it.
+    assert searcher.search(question, k=1)[0].citation == "A/RES/99/8, para. 1"
+    answer = ExtractiveAnswerer(searcher).answer(question)
+    assert "Decides to convene the meeting of States in Example City from 3 to 7 May 2099; [A/RES/99/8, para. 1]" in answer.text
+
+
+def test_a_document_named_by_its_symbol_is_searched_without_its_title_words(searcher: HybridSearcher) -> None:
+    top = searcher.search("Where will the example widget verification meeting of resolution 99/8 take place?", k=1)[0]
+    assert top.citation == "A/RES/99/8, para. 1"
+
+
+def test_how_many_finds_the_number_of_what_it_counts() -> None:
+    query = analyse("How many members will the example panel have?")
+    assert query.counted == ("member",)
+    assert query.gives_count("a panel consisting of 12 members")
+    assert query.gives_count("twelve independent members")
+    assert not query.gives_count("Member States shared 12 views")
+    assert not analyse("What will the example panel do?").gives_count("a panel consisting of 12 members")
+
+
+def test_how_many_ranks_the_paragraph_giving_the_number_first(searcher: HybridSearcher) -> None:
+    # The preamble on the views of the panel's members matches the question better than the paragraph
+    # giving their number does.
+    top = searcher.search("How many members will the panel on example widget verification have?", k=1)[0]
+    assert top.citation == "A/RES/99/8, para. 2"
+
+
+def test_a_footnote_citing_only_a_source_gives_its_place_to_its_paragraph(searcher: HybridSearcher) -> None:
+    found = searcher.search("What was the example review panel to do according to Annex B of A/98/100?", k=3)
+    assert found[0].citation == "Example review, section 1"
+    assert all(not p.is_footnote for p in found)
+
+
+def test_a_footnote_naming_states_is_more_than_a_source() -> None:
+    assert is_source_reference("General Assembly, Example report, A/99/100.")
+    assert not is_source_reference("General Assembly, Example draft resolution submitted by Chile and Norway, A/C.1/99/L.1.")
+
+
+def test_when_a_question_points_at_a_paragraph_the_header_date_does_not_answer(searcher: HybridSearcher) -> None:
+    # Resolution 98/7 is not in the index; the preamble of 99/8 gives its date, the header 99/8's own.
+    top = searcher.search("When was resolution 98/7 adopted, according to the preamble of A/RES/99/8?", k=1)[0]
+    assert top.citation == "A/RES/99/8, preamble"
+    assert top.text.startswith("Recalling its resolution 98/7")
+    header = searcher.search("When was A/RES/99/8 adopted?", k=1)[0]
+    assert header.citation == "A/RES/99/8, header"
