@@ -16,7 +16,6 @@ from assistant.phrase import fold
 from assistant.query import Query, analyse
 from assistant.search_index import Filters, SearchIndex
 from ingest.embedder import TextEmbedder
-from ingest.lexical import tokenize
 from ingest.models import Passage
 from ingest.vectors import passage_of
 from ingest.vocabulary import is_source_reference
@@ -232,20 +231,12 @@ class HybridSearcher:
                     scores[pid] += weights.phrase
 
     def _boost_titled_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
-        """A question that names a document by its subject ("the resolution on the role of science and
-        technology") searches that document on its own: its passages join the candidates, with a bonus
-        growing with the idf-weighted share of the title the question repeats."""
-        if query.symbols:
-            return
-        asked = set(tokenize([query.expanded])[0])
-        for doc_id, title in self.index.title_terms.items():
-            idf = self.index.lexical.idf(sorted(title))
-            total = sum(idf.values())
-            share = sum(w for t, w in idf.items() if t in asked) / total if total else 0.0
-            if share >= self.weights.title_share:
-                self._rank_within(doc_id, query, query_vector, scores)
-                for passage in self.index.by_document[doc_id]:
-                    scores[passage.passage_id] += self.weights.title * share
+        """A document the question names by its subject is searched on its own: its passages join the
+        candidates, with a bonus growing with the share of its title the question repeats."""
+        for doc_id, share in self.index.titled_documents(query, self.weights.title_share).items():
+            self._rank_within(doc_id, query, query_vector, scores)
+            for passage in self.index.by_document[doc_id]:
+                scores[passage.passage_id] += self.weights.title * share
 
     def _share_with_footnotes(self, scores: dict[str, float]) -> None:
         """A footnote that matches lends its citing paragraph part of its score: the paragraph says what

@@ -154,6 +154,22 @@ class SearchIndex:
         words = set(re.findall(r"\w+", query.text.lower()))
         return docs | {doc for name, doc in self.short_names.items() if name in words}
 
+    def titled_documents(self, query: Query, min_share: float) -> dict[str, float]:
+        """The documents a question names by subject ("the resolution on the role of science and
+        technology"): those of which it repeats at least `min_share` of the idf-weighted title words, with
+        that share. A question naming symbols names its documents by them instead."""
+        if query.symbols:
+            return {}
+        asked = set(tokenize([query.expanded])[0])
+        shares = {}
+        for doc_id, title in self.title_terms.items():
+            idf = self.lexical.idf(sorted(title))
+            total = sum(idf.values())
+            share = sum(w for t, w in idf.items() if t in asked) / total if total else 0.0
+            if share >= min_share:
+                shares[doc_id] = share
+        return shares
+
     def is_stale(self) -> bool:
         """True once another ingest has published a newer generation."""
         return self.store.current() != self.generation
