@@ -121,9 +121,8 @@ class SearchIndex:
         document they are everywhere, and tell none of its passages from another."""
         naming = {}
         for doc_id, title in self.title_terms.items():
-            doc = self.by_document[doc_id][0].doc
-            names = f"{doc.symbol} resolution {'/'.join((doc.symbol or '').split('/')[-2:])}" if doc.symbol else ""
-            naming[doc_id] = title | frozenset(tokenize([names])[0])
+            symbol = self.by_document[doc_id][0].doc.symbol
+            naming[doc_id] = title | frozenset(tokenize([f"{symbol} resolution"])[0] if symbol else ())
         return naming
 
     @cached_property
