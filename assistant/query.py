@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.errors import QuestionError
 from ingest.lexical import tokenize
@@ -84,10 +85,7 @@ class Query:
 
     def gives_count(self, text: str) -> bool:
         """Whether the text puts a number before what the question counts ("21 members", "two groups")."""
-        if not self.counted:
-            return False
-        stems = "|".join(re.escape(stem) for stem in self.counted)
-        return bool(re.search(rf"(?:{NUMBER.pattern})\s+(?:[\w-]+\s+){{0,2}}?(?:{stems})", text, re.IGNORECASE))
+        return bool(self.counted) and bool(_count_of(self.counted).search(text))
 
 
 def clean_question(text: str) -> str:
@@ -165,6 +163,13 @@ def _locators(text: str) -> tuple[str, ...]:
     if _PREAMBLE.search(text):
         found.append("preamble")
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=64)
+def _count_of(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """A number, then up to two words, then one of the stems: compiled once per question, not per passage."""
+    counted = "|".join(re.escape(stem) for stem in stems)
+    return re.compile(rf"(?:{NUMBER.pattern})\s+(?:[\w-]+\s+){{0,2}}?(?:{counted})", re.IGNORECASE)
 
 
 def _counted(text: str) -> tuple[str, ...]:

@@ -247,7 +247,7 @@ class HybridSearcher:
             passage = self.index.by_id.get(pid)
             if passage is None or not passage.is_footnote:
                 continue
-            only_a_source = passage.cited_by and is_source_reference(passage.text)
+            only_a_source = bool(passage.cited_by) and is_source_reference(passage.text)
             for parent in passage.cited_by:
                 scores[parent] = max(scores.get(parent, 0.0), score if only_a_source else share * score)
             if only_a_source:

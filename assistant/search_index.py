@@ -161,13 +161,17 @@ class SearchIndex:
             return {}
         asked = set(tokenize([query.expanded])[0])
         shares = {}
-        for doc_id, title in self.title_terms.items():
-            idf = self.lexical.idf(sorted(title))
+        for doc_id, idf in self.title_idf.items():
             total = sum(idf.values())
             share = sum(w for t, w in idf.items() if t in asked) / total if total else 0.0
             if share >= min_share:
                 shares[doc_id] = share
         return shares
+
+    @cached_property
+    def title_idf(self) -> dict[str, dict[str, float]]:
+        """Each document's title terms with their idf, computed once rather than for every question."""
+        return {doc_id: self.lexical.idf(sorted(title)) for doc_id, title in self.title_terms.items()}
 
     def is_stale(self) -> bool:
         """True once another ingest has published a newer generation."""
