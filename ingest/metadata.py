@@ -1,34 +1,36 @@
-"""Who a document is: symbol, title, type and date, from the file itself, the manifest or its first page."""
+"""Who a document is: symbol, title, type and dates, from its own masthead first, then what the file
+declares (front matter), then the manifest. Where a declaration disagrees with the masthead, the masthead
+wins and the disagreement is reported."""
 
 from __future__ import annotations
 
 import re
-from datetime import date as Date
+from dataclasses import dataclass
 
 from corpus.manifest import Manifest, ManifestEntry
+from ingest.masthead import DATE_TEXT, SYMBOL_PATTERN, Masthead, iso_date, read_masthead
 from ingest.models import DOC_TYPES, DocumentMeta, ParsedFile
 
-SYMBOL_PATTERN = re.compile(
-    r"\b(?:A|S|E)/(?:RES/\d{2,3}/\d+(?:\s?\([IVXLC]+\))?|\d{2,3}/\d+|AC\.\d+/\d{4}/[A-Z]+(?:\.\d+)?"
-    r"|C\.\d/\d{2,3}/L\.\d+)(?:/Rev\.\d+)?(?:/Add\.\d+)?"
-)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1
-    )
-}
-_DATE_TEXT = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
-_DISTRIBUTION_DATE = re.compile(r"Distr\.?:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})", re.IGNORECASE)
+__all__ = ["SYMBOL_PATTERN", "MetadataResolver", "Resolved", "doc_type_for_symbol"]
+
 _META_FIELDS = (
     "title", "heading_title", "short_title", "symbol", "date", "doc_type", "state", "session", "meeting", "author"
 )
-# How much of the opening text to scan for a symbol and a date when the file declares neither.
+_DISTRIBUTION_DATE = re.compile(r"Distr\.?:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})", re.IGNORECASE)
+# How much of the opening text to scan for a date when neither the masthead nor the file gives one.
 _FIRST_PAGE_BLOCKS = 12
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A document's metadata and every way its declarations disagree with its masthead."""
+
+    meta: DocumentMeta
+    conflicts: tuple[str, ...] = ()
+
+
 class MetadataResolver:
-    """Builds a document's DocumentMeta: what the file declares wins, then the manifest, then its first page.
+    """Builds a document's DocumentMeta: its masthead wins, then what the file declares, then the manifest.
 
     >>> MetadataResolver(Manifest.load())  # doctest: +ELLIPSIS
     <ingest.metadata.MetadataResolver object at ...>
@@ -38,33 +40,42 @@ class MetadataResolver:
         self.manifest = manifest
 
     def describe(self, parsed: ParsedFile) -> DocumentMeta:
+        return self.resolve(parsed).meta
+
+    def resolve(self, parsed: ParsedFile) -> Resolved:
         hints = {k: v for k, v in parsed.hints.items() if k in _META_FIELDS and v}
-        opening = " ".join(b.text for b in parsed.blocks[:_FIRST_PAGE_BLOCKS])
-        # Without front matter, the first page says which document this is; with it, a symbol the file does
-        # not declare is one it cites (an analysis quoting a resolution is not that resolution).
-        declared = "title" in hints or "doc_type" in hints
-        symbol = hints.get("symbol") or (None if declared else _first_symbol(opening))
+        masthead = read_masthead(parsed.blocks)
+        symbol = masthead.symbol or hints.get("symbol")
         entry = (self.manifest.by_symbol(symbol) if symbol else None) or self.manifest.by_file(parsed.path.name)
-        if entry and not symbol:
-            symbol = entry.symbol
-        doc_type = _doc_type(hints.get("doc_type"), entry, symbol)
-        # A declared title wins over the manifest's; a title guessed from the first heading does not.
-        title = hints.get("title") or (entry.title if entry else "") or hints.get("heading_title") or parsed.path.stem
-        title = _clean_title(title)
-        return DocumentMeta(
+        symbol = symbol or (entry.symbol if entry else None)
+        declared_title = hints.get("title")
+        title = _title(masthead.title, [declared_title, entry.title if entry else None])
+        title = title or declared_title or (entry.title if entry else "") or hints.get("heading_title") or parsed.path.stem
+        opening = " ".join(b.text for b in parsed.blocks[:_FIRST_PAGE_BLOCKS])
+        meta = DocumentMeta(
             doc_id=symbol or _slug(parsed.path.stem),
-            title=title,
-            doc_type=doc_type,
+            title=_clean_title(title),
+            doc_type=masthead.doc_type or _doc_type(hints.get("doc_type"), entry, symbol),
             symbol=symbol,
-            date=_iso_date(hints.get("date")) or (entry.date if entry else None) or _opening_date(opening),
+            date=masthead.date or iso_date(hints.get("date")) or (entry.date if entry else None) or _opening_date(opening),
             short_title=hints.get("short_title") or (entry.short_title if entry else None),
             source=str(parsed.path),
             url=entry.url if entry else None,
             state=hints.get("state"),
-            session=hints.get("session"),
-            meeting=hints.get("meeting"),
+            session=masthead.session or hints.get("session"),
+            meeting=masthead.meeting or hints.get("meeting"),
             author=hints.get("author") or (entry.author if entry else None),
+            kind=masthead.kind,
+            adopted=masthead.adopted,
+            distributed=masthead.distributed,
+            agenda_item=masthead.agenda_item,
+            agenda_title=masthead.agenda_title,
+            committee=masthead.committee,
+            committee_report=masthead.committee_report,
+            sponsors=masthead.sponsors,
+            sources=(str(parsed.path),),
         )
+        return Resolved(meta, tuple(_conflicts(masthead, hints, entry)))
 
 
 def doc_type_for_symbol(symbol: str | None) -> str:
@@ -73,9 +84,63 @@ def doc_type_for_symbol(symbol: str | None) -> str:
         return "other"
     if "/RES/" in symbol.upper():
         return "resolution"
+    if re.fullmatch(r"A/C\.\d/\d{2,3}/L\.\d+.*", symbol):
+        return "draft"
     if re.fullmatch(r"A/\d{2,3}/\d+.*|A/AC\.\d+/.*", symbol):
         return "report"
     return "other"
+
+
+def _conflicts(masthead: Masthead, hints: dict[str, str], entry: ManifestEntry | None) -> list[str]:
+    """Each declaration (front matter, manifest) that the masthead contradicts, in one sentence."""
+    claims = [("front matter", hints.get("symbol"), hints.get("title"), hints.get("date"))]
+    if entry:
+        claims.append(("manifest", entry.symbol, entry.title, entry.date))
+    found: list[str] = []
+    for source, symbol, title, date in claims:
+        if symbol and masthead.symbol and symbol.replace(" ", "") != masthead.symbol:
+            found.append(f"{source} symbol {symbol} but the masthead reads {masthead.symbol}; the masthead's is used")
+        if title and masthead.title and not _same_title(title, masthead.title):
+            found.append(f"{source} title {title!r} but the masthead reads {masthead.title!r}; the masthead's is used")
+        date = iso_date(date)
+        given = {"adopted": masthead.adopted, "distributed": masthead.distributed}
+        given = {label: value for label, value in given.items() if value}
+        if date and given and not any(value.startswith(date) for value in given.values()):
+            dates = ", ".join(f"{label} {value}" for label, value in given.items())
+            found.append(f"{source} date {date} but the masthead gives {dates}; {masthead.date} is used")
+    return found
+
+
+def _title(masthead: str | None, declared: list[str | None]) -> str | None:
+    """The masthead's title; where a declared title continues it (an extraction cut the title line short),
+    the declared continuation is added."""
+    if not masthead:
+        return None
+    words = _fold(masthead).split()
+    for title in declared:
+        if title and len(_fold(title).split()) > len(words) and _fold(title).split()[: len(words)] == words:
+            tail = title.split()[_word_count(title, len(words)) :]
+            return f"{masthead} {' '.join(tail)}".strip()
+    return masthead
+
+
+def _word_count(title: str, folded_words: int) -> int:
+    """How many whitespace words of `title` make up its first `folded_words` folded words."""
+    seen = 0
+    for index, word in enumerate(title.split()):
+        seen += len(_fold(word).split())
+        if seen >= folded_words:
+            return index + 1
+    return len(title.split())
+
+
+def _same_title(a: str, b: str) -> bool:
+    folded_a, folded_b = _fold(a), _fold(b)
+    return folded_a.startswith(folded_b) or folded_b.startswith(folded_a)
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
 def _doc_type(declared: str | None, entry: ManifestEntry | None, symbol: str | None) -> str:
@@ -86,37 +151,16 @@ def _doc_type(declared: str | None, entry: ManifestEntry | None, symbol: str | N
     return doc_type_for_symbol(symbol)
 
 
-def _first_symbol(text: str) -> str | None:
-    match = SYMBOL_PATTERN.search(text)
-    return match.group(0) if match else None
-
-
 def _opening_date(text: str) -> str | None:
     distributed = _DISTRIBUTION_DATE.search(text)
-    return _iso_date(distributed.group(1) if distributed else None) or _iso_date(text)
-
-
-def _iso_date(value: str | None) -> str | None:
-    """An ISO date (or year, year-month) from ISO text or from `5 December 2025`; None when there is none."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        return value
-    if re.match(r"\d{4}-\d{2}-\d{2}T", value):
-        return value[:10]
-    match = _DATE_TEXT.search(value)
-    if not match:
-        return None
-    day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
-    try:
-        return Date(year, month, day).isoformat()
-    except ValueError:
-        return None
+    if distributed:
+        return iso_date(distributed.group(1))
+    found = DATE_TEXT.search(text)
+    return iso_date(found.group(0)) if found else None
 
 
 def _clean_title(title: str) -> str:
-    return re.sub(r"\s*[:;,]\s*$", "", title.strip())
+    return re.sub(r"\s*[:;,]\s*$", "", " ".join(title.split()))
 
 
 def _slug(stem: str) -> str:

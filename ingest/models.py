@@ -11,7 +11,7 @@ from typing import Any
 from ingest.sentences import sentence_spans
 from ingest.vocabulary import expansions
 
-DOC_TYPES = ("resolution", "report", "statement", "analysis", "commentary", "other")
+DOC_TYPES = ("resolution", "draft", "report", "decision", "statement", "analysis", "commentary", "other")
 
 
 class BlockKind(StrEnum):
@@ -64,6 +64,15 @@ class DocumentMeta:
     session: str | None = None
     meeting: str | None = None
     author: str | None = None
+    kind: str | None = None  # as the masthead names it: "resolution", "draft resolution", "report", ...
+    adopted: str | None = None  # ISO adoption date ("Resolution adopted by the General Assembly on ...")
+    distributed: str | None = None  # ISO distribution date ("Distr.: General 12 December 2022")
+    agenda_item: str | None = None  # "94", "99 (ff)"
+    agenda_title: str | None = None  # the agenda item's title: the series a resolution belongs to
+    committee: str | None = None  # the Main Committee a draft is before, or whose report it was adopted on
+    committee_report: str | None = None  # symbol of that committee's report, e.g. "A/77/380"
+    sponsors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # every file this document was read from, the rendition indexed first
 
     @property
     def label(self) -> str:
@@ -73,6 +82,9 @@ class DocumentMeta:
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+
+
+_TUPLE_FIELDS = ("sponsors", "sources")
 
 
 @dataclass(frozen=True)
@@ -158,12 +170,23 @@ class Passage:
             "session": self.doc.session,
             "meeting": self.doc.meeting,
             "author": self.doc.author,
+            "kind": self.doc.kind,
+            "adopted": self.doc.adopted,
+            "distributed": self.doc.distributed,
+            "agenda_item": self.doc.agenda_item,
+            "agenda_title": self.doc.agenda_title,
+            "committee": self.doc.committee,
+            "committee_report": self.doc.committee_report,
+            "sponsors": list(self.doc.sponsors),
+            "sources": list(self.doc.sources),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Passage:
         meta_names = {f.name for f in fields(DocumentMeta)}
-        doc = DocumentMeta(**{k: data[k] for k in meta_names if data.get(k) is not None})
+        values = {k: data[k] for k in meta_names if data.get(k) is not None}
+        values.update({k: tuple(values[k]) for k in _TUPLE_FIELDS if k in values})
+        doc = DocumentMeta(**values)
         return cls(
             doc=doc,
             locator=data["locator"],

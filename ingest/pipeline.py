@@ -6,7 +6,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from ingest.lexical import passage_lexical_index, sentence_lexical_index
 from ingest.metadata import MetadataResolver
 from ingest.models import Passage
 from ingest.readers import SUPPORTED_EXTENSIONS, reader_for
+from ingest.renditions import rendition_rank
 from ingest.segment import Segmenter
 from ingest.store import BM25, BM25_SENTENCES, FileRecord, IndexStore, write_generation_files
 from ingest.vectors import VectorStore, vector_space
@@ -33,6 +34,23 @@ class Failure:
     error: str
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A file's declaration (front matter, manifest) that its own masthead contradicts."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One document found in two files: indexed once, from the better rendition."""
+
+    doc_id: str
+    indexed_from: str
+    also_from: str
+
+
 @dataclass
 class IngestReport:
     """What one ingest did; `to_json` is the shape of `gma ingest --json`."""
@@ -42,6 +60,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    merged: list[Merged] = field(default_factory=list)
     passages: int = 0
     total_passages: int = 0
     seconds: float = 0.0
@@ -56,14 +76,19 @@ class IngestReport:
             "removed": len(self.removed),
             "total_passages": self.total_passages,
             "seconds": round(self.seconds, 3),
+            "conflicts": [{"path": c.path, "message": c.message} for c in self.conflicts],
+            "merged": [{"doc_id": m.doc_id, "indexed_from": m.indexed_from, "also_from": m.also_from} for m in self.merged],
         }
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Parsed:
+    """A file read in this ingest; `passages` is empty when another file renders its document better."""
+
     path: str
     sha256: str
     size: int
+    doc_id: str
     passages: list[Passage]
 
 
@@ -96,9 +121,9 @@ class Ingestor:
         candidates = self._discover(paths, report)
         with self.store.lock():
             records = self.store.files()
-            changed = self._read_changed(candidates, records, report)
+            changed, demoted = self._read_changed(candidates, records, report)
             if changed:
-                self._write(records, changed, removed=[], report=report)
+                self._write(records, changed, removed=[], report=report, demoted=demoted)
             report.total_passages = sum(r.passages for r in self.store.files().values())
         report.seconds = time.perf_counter() - started
         return report
@@ -116,6 +141,9 @@ class Ingestor:
                 if not matches:
                     report.failed.append(Failure(target, "not in the index (give a file path or a doc_id)"))
                 doomed += [m for m in matches if m not in doomed]
+            # A document's alternate renditions go with it, so that a later ingest reads them afresh.
+            gone = {records[p].doc_id for p in doomed}
+            doomed += [p for p, r in records.items() if r.doc_id in gone and r.alternate and p not in doomed]
             if doomed:
                 self._write(records, [], removed=doomed, report=report)
             report.total_passages = sum(r.passages for r in self.store.files().values())
@@ -144,10 +172,12 @@ class Ingestor:
 
     def _read_changed(
         self, candidates: Iterable[Path], records: dict[str, FileRecord], report: IngestReport
-    ) -> list[_Parsed]:
+    ) -> tuple[list[_Parsed], list[str]]:
+        """The files that are new or changed, read; and the indexed files whose documents they render better."""
         by_hash = {r.sha256: p for p, r in records.items() if Path(p).exists()}
-        by_doc = {r.doc_id: p for p, r in records.items() if Path(p).exists()}
-        changed: list[_Parsed] = []
+        by_doc = {r.doc_id: p for p, r in records.items() if Path(p).exists() and not r.alternate}
+        changed: dict[str, _Parsed] = {}
+        demoted: list[str] = []
         for path in candidates:
             key = str(path)
             try:
@@ -163,7 +193,7 @@ class Ingestor:
                 report.failed.append(Failure(key, f"same content as {by_hash[digest]}; skipped"))
                 continue
             try:
-                passages = self._passages(path)
+                passages = self._passages(path, report)
             except GmaError as exc:
                 report.failed.append(Failure(key, getattr(exc, "reason", str(exc))))
                 continue
@@ -171,42 +201,73 @@ class Ingestor:
                 log.exception("unexpected error reading %s", path)
                 report.failed.append(Failure(key, f"unexpected error while reading ({type(exc).__name__}: {exc})"))
                 continue
-            doc_id = passages[0].doc.doc_id
-            if by_doc.get(doc_id, key) != key:
-                report.failed.append(Failure(key, f"document {doc_id} is already indexed from {by_doc[doc_id]}; skipped"))
-                continue
-            by_hash[digest] = by_doc[doc_id] = key
+            parsed = _Parsed(key, digest, len(data), passages[0].doc.doc_id, passages)
+            holder = by_doc.get(parsed.doc_id, key)
+            if holder != key:
+                by_doc[parsed.doc_id] = self._keep_better(parsed, holder, changed, demoted, report)
+            else:
+                by_doc[parsed.doc_id] = key
+            by_hash[digest] = key
             (report.updated if key in records else report.added).append(key)
-            changed.append(_Parsed(key, digest, len(data), passages))
-        return changed
+            changed[key] = parsed
+        return list(changed.values()), demoted
 
-    def _passages(self, path: Path) -> list[Passage]:
+    def _keep_better(
+        self, parsed: _Parsed, holder: str, changed: dict[str, _Parsed], demoted: list[str], report: IngestReport
+    ) -> str:
+        """Two files hold one document: the better rendition keeps its passages, the other becomes an
+        alternate source of it. Returns the path the document is indexed from."""
+        held = changed[holder].passages if holder in changed else self._indexed_passages(parsed.doc_id)
+        if rendition_rank(parsed.passages) > rendition_rank(held):
+            if holder in changed:
+                changed[holder].passages = []
+            else:
+                demoted.append(holder)
+            report.merged.append(Merged(parsed.doc_id, indexed_from=parsed.path, also_from=holder))
+            return parsed.path
+        parsed.passages = []
+        report.merged.append(Merged(parsed.doc_id, indexed_from=holder, also_from=parsed.path))
+        return holder
+
+    def _indexed_passages(self, doc_id: str) -> list[Passage]:
+        return [p for p in self.store.passages() if p.doc.doc_id == doc_id]
+
+    def _passages(self, path: Path, report: IngestReport) -> list[Passage]:
         parsed = reader_for(path).read(path)
-        meta = self.resolver.describe(parsed)
-        passages = self.segmenter.segment(meta, parsed.blocks)
+        resolved = self.resolver.resolve(parsed)
+        report.conflicts.extend(Conflict(str(path), message) for message in resolved.conflicts)
+        passages = self.segmenter.segment(resolved.meta, parsed.blocks)
         if not passages:
             raise ReadError(path, "no citable text found")
         return passages
 
     def _write(
-        self, records: dict[str, FileRecord], changed: list[_Parsed], removed: list[str], report: IngestReport
+        self,
+        records: dict[str, FileRecord],
+        changed: list[_Parsed],
+        removed: list[str],
+        report: IngestReport,
+        demoted: Sequence[str] = (),
     ) -> None:
         """Build and publish a new generation: old passages of changed or removed files out, new ones in."""
-        replaced = {records[p].doc_id for p in [*removed, *(c.path for c in changed)] if p in records}
-        # A renamed file (same content or same document, old path gone) replaces the old record.
-        new_docs = {c.passages[0].doc.doc_id for c in changed}
-        stale = [p for p, r in records.items() if r.doc_id in new_docs and p not in {c.path for c in changed}]
-        replaced |= {records[p].doc_id for p in stale}
+        changed_paths = {c.path for c in changed}
+        indexed = [c for c in changed if c.passages]
+        replaced = {r.doc_id for p, r in records.items() if p in removed or p in changed_paths if not r.alternate}
+        replaced |= {c.doc_id for c in indexed}
+        # A renamed file (its old path gone) leaves a record behind; a demoted rendition stays, as an alternate.
+        stale = [p for p, r in records.items() if r.doc_id in replaced and p not in changed_paths and not Path(p).exists()]
         kept = [p for p in self.store.passages() if p.doc.doc_id not in replaced]
-        fresh = [p for c in changed for p in c.passages]
+        fresh = [p for c in indexed for p in c.passages]
         files = {p: r for p, r in records.items() if p not in removed and p not in stale}
         for c in changed:
-            files[c.path] = FileRecord(c.path, c.sha256, c.passages[0].doc.doc_id, len(c.passages), c.size)
+            files[c.path] = FileRecord(c.path, c.sha256, c.doc_id, len(c.passages), c.size, alternate=not c.passages)
+        for path in demoted:
+            files[path] = replace(files[path], passages=0, alternate=True)
+        every = _with_sources(kept + fresh, files)
         with self.store.new_generation() as generation:
             vectors = self.store.vectors(generation)
             vectors.delete_documents(sorted(replaced))
             self._embed_into(vectors, fresh)
-            every = kept + fresh
             passage_lexical_index(every).save(generation / BM25)
             sentence_lexical_index(every).save(generation / BM25_SENTENCES)
             info = {"embed_model": self.embedder.model_name, "passages": len(every), "created": time.time()}
@@ -236,6 +297,18 @@ class Ingestor:
                 self.progress("embedding", done, len(ids))
 
         vectors.add(ids, self.embedder.embed_documents(texts, progress=step), metadatas)
+
+
+def _with_sources(passages: list[Passage], files: dict[str, FileRecord]) -> list[Passage]:
+    """Every passage names all the files its document was read from, the one indexed first."""
+    sources: dict[str, list[str]] = {}
+    for path, record in sorted(files.items(), key=lambda item: (item[1].alternate, item[0])):
+        sources.setdefault(record.doc_id, []).append(path)
+    return [
+        p if p.doc.sources == tuple(sources.get(p.doc.doc_id, ())) or p.doc.doc_id not in sources
+        else replace(p, doc=replace(p.doc, sources=tuple(sources[p.doc.doc_id])))
+        for p in passages
+    ]
 
 
 def vector_metadata(passage: Passage) -> dict[str, Any]:

@@ -55,6 +55,7 @@ class FileRecord:
     doc_id: str
     passages: int
     size: int
+    alternate: bool = False  # another rendition of a document indexed from a better one
 
 
 class IndexStore:

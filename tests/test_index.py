@@ -153,12 +153,19 @@ def test_bad_files_are_reported_and_the_rest_ingested(corpus: Path, ingestor: Ma
     assert duplicate.startswith("same content as")
 
 
-def test_same_document_under_two_names_is_refused(corpus: Path, ingestor: MakeIngestor) -> None:
+def test_same_document_under_two_names_is_indexed_once_from_the_fuller_one(
+    corpus: Path, ingestor: MakeIngestor, store: IndexStore
+) -> None:
     ingestor().ingest([corpus])
     (corpus / "a-v2.md").write_text(DOC_A + "\n3. Adds a paragraph;\n", encoding="utf-8")
     report = ingestor().ingest([corpus])
-    assert report.failed[0].error.startswith("document A/RES/99/1 is already indexed from")
-    assert len(report.unchanged) == 2
+    assert not report.failed and len(report.unchanged) == 2
+    assert [(m.doc_id, Path(m.indexed_from).name, Path(m.also_from).name) for m in report.merged] == [
+        ("A/RES/99/1", "a-v2.md", "a.md")
+    ]
+    passages = [p for p in store.passages() if p.doc.doc_id == "A/RES/99/1"]
+    assert "para. 3" in {p.locator for p in passages}
+    assert {Path(source).name for p in passages for source in p.doc.sources} == {"a.md", "a-v2.md"}
 
 
 def test_failure_while_writing_leaves_the_previous_index_intact(

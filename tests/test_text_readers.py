@@ -180,13 +180,13 @@ def test_bad_text_inputs_raise_a_clear_read_error(tmp_path: Path, name: str, con
     assert reason in caught.value.reason
 
 
-def test_symbol_from_the_first_page_only_without_front_matter(tmp_path: Path) -> None:
+def test_a_symbol_the_text_only_cites_does_not_name_it(tmp_path: Path) -> None:
     resolver = MetadataResolver(Manifest.load())
     opening = "Notes on the example body\n\nIt was set up by resolution A/RES/99/4, which the notes discuss.\n"
     plain = tmp_path / "plain.txt"
     plain.write_text(opening, encoding="utf-8")
-    assert resolver.describe(reader_for(plain).read(plain)).doc_id == "A/RES/99/4"
-    # A file that says what it is cites the resolution; it is not the resolution.
+    meta = resolver.describe(reader_for(plain).read(plain))
+    assert (meta.doc_id, meta.symbol) == ("plain", None), "notes citing a resolution are not the resolution"
     declared = tmp_path / "notes.md"
     declared.write_text("---\ntitle: Notes on the example body\n---\n\n" + opening, encoding="utf-8")
     meta = resolver.describe(reader_for(declared).read(declared))
