@@ -86,3 +86,12 @@ def corpus_assistant(corpus_index: Path, real_embedder):  # noqa: ANN001, ANN201
     from assistant.settings import Settings
 
     return Assistant(Settings(index_dir=corpus_index), embedder=real_embedder)
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """../shared/fixtures (official PDFs and their reference extraction), beside the shared corpus."""
+    fixtures = SHARED_CORPUS.parent / "fixtures"
+    if not (fixtures / "un-pdfs").is_dir():
+        pytest.skip(f"shared fixtures not found at {fixtures}")
+    return fixtures

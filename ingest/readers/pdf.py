@@ -1,11 +1,15 @@
-"""The PDF reader: pypdf's positioned text turned back into the paragraphs, headings and footnotes of a
-UN document, without the running headers and footers its pages repeat.
+"""The PDF reader: pypdf's text turned back into the paragraphs, headings and footnotes of a UN document,
+without the running headers and footers its pages repeat.
 
-pypdf hands over text fragments with their position and font size. From them the reader rebuilds lines
-(a raised, smaller number inside a line is a footnote marker), sorts the lines into body text, footnotes
-(smaller type below the body) and page furniture (the symbol line, "25-12345 (E)" job numbers,
-`*2512345*` barcodes, page numbers, lines repeated on most pages), then joins lines into paragraphs and
-paragraphs cut by a page break back together.
+An official UN document (page 1's text layer opens with its masthead) is read from pypdf's
+`extract_text()`, whose word spacing is right where positioned fragments glue italic words, through the
+cleaning path it shares with the `.txt` extracts (ingest.readers.official).
+
+Other PDFs are read from their positioned text. pypdf hands over text fragments with their position and
+font size. From them the reader rebuilds lines (a raised, smaller number inside a line is a footnote
+marker), sorts the lines into body text, footnotes (smaller type below the body) and page furniture (the
+symbol line, "25-12345 (E)" job numbers, `*2512345*` barcodes, page numbers, lines repeated on most
+pages), then joins lines into paragraphs and paragraphs cut by a page break back together.
 """
 
 from __future__ import annotations
@@ -16,14 +20,22 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import ReadError
 from ingest.marks import MARK_PATTERN, mark, without_marks
 from ingest.metadata import SYMBOL_PATTERN
 from ingest.models import Block, BlockKind, ParsedFile
-from ingest.readers.cleanup import normalize_space
+from ingest.readers.cleanup import join_lines, normalize_space, repair_pypdf_spacing
+from ingest.readers.official import (
+    PARAGRAPH_START,
+    PageParagraph,
+    is_official_text,
+    join_pages,
+    official_blocks,
+)
 
 # Page furniture: matched against a whole line in the top or bottom band of a page.
 _FURNITURE = tuple(
@@ -48,13 +60,11 @@ _MASTHEAD = tuple(
 )
 _DISTRIBUTION = re.compile(r"distr\.?:?\s*(general|limited|restricted)", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b")
-_PARAGRAPH_START = re.compile(r"^(\d{1,3}\.\s+\S|\([a-z]{1,3}\)\s+\S|[•▪◦-]\s+\S)")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
 _SENTENCE_END = tuple(".:;!?”\"’)")
-# A word broken at a line end loses its hyphen, unless the hyphen belongs to a compound like these.
-_KEPT_HYPHEN_PREFIXES = frozenset(
-    "non co self cross anti ex multi well long high low open follow cyber state member ict".split()
-)
+# The word a run of text ends with (no space after it) and the word the next run starts with.
+_RUN_END_WORD = re.compile(r"([^\W\d_]+)$")
+_RUN_START_WORD = re.compile(r" ?([^\W\d_]+)")
 _BAND = 0.1  # the top and bottom tenth of a page hold its headers and footers
 _SMALL = 0.9  # type this much smaller than the body's is a footnote or a marker
 _MAX_HEADING_CHARS = 150
@@ -79,39 +89,38 @@ class _Line:
     top: float  # share of the page height above the line: 0 at the top edge, 1 at the bottom
 
 
-@dataclass
-class _Paragraph:
-    kind: BlockKind
-    text: str
-    page: int
-    number: int | None = None
-    level: int = 0
-    lines: list[_Line] = field(default_factory=list)
-
-
 class PdfReader:
     """PDF files, including the official UN ones: body paragraphs, headings and footnotes in reading order.
 
-    The first page's masthead gives the symbol and the date (as hints for the metadata resolver).
+    An official document's masthead stays in its blocks, for the masthead parser; for other PDFs the
+    first page's masthead gives the symbol and the date (as hints for the metadata resolver).
     """
 
     extensions = (".pdf",)
 
     def read(self, path: Path) -> ParsedFile:
-        pages = _extract_lines(path)
+        with _opened(path) as document:
+            first = document.pages[0].extract_text()
+            if is_official_text(first):
+                return _parsed(path, official_blocks(_official_text(document.pages)), {})
+            pages = [_lines(_fragments(page), number, _height(page)) for number, page in enumerate(document.pages, 1)]
         body_size = _body_size(pages)
         if body_size is None:
             raise ReadError(path, "no extractable text (scanned or image-only PDF?)")
         hints = _masthead_hints(pages[0])
         repeated = _repeated_lines(pages)
         per_page = [_page_paragraphs(lines, body_size, repeated, first=index == 0) for index, lines in enumerate(pages)]
-        blocks = list(_join_pages(per_page))
-        if not blocks:
-            raise ReadError(path, "no extractable text (scanned or image-only PDF?)")
+        blocks = list(join_pages(per_page))
         title = next((b.text for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
         if title:
             hints.setdefault("heading_title", without_marks(title))
-        return ParsedFile(path=path, blocks=tuple(blocks), hints=hints)
+        return _parsed(path, blocks, hints)
+
+
+def _parsed(path: Path, blocks: list[Block], hints: dict[str, str]) -> ParsedFile:
+    if not blocks:
+        raise ReadError(path, "no extractable text (scanned or image-only PDF?)")
+    return ParsedFile(path=path, blocks=tuple(blocks), hints=hints)
 
 
 @contextmanager
@@ -126,8 +135,10 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _extract_lines(path: Path) -> list[list[_Line]]:
-    """Each page's lines, top to bottom; ReadError for files pypdf cannot open or decrypt."""
+@contextmanager
+def _opened(path: Path) -> Iterator[Any]:
+    """The file as a pypdf document with at least one page; ReadError for files pypdf cannot open,
+    decrypt or read (raised inside the `with` block too)."""
     import pypdf
 
     try:
@@ -140,19 +151,47 @@ def _extract_lines(path: Path) -> list[list[_Line]]:
             document = pypdf.PdfReader(path)
             if document.is_encrypted and not _decrypts(document):
                 raise ReadError(path, "encrypted PDF (needs a password)")
-            pages = []
-            for number, page in enumerate(document.pages, 1):
-                fragments = _fragments(page)
-                height = float(page.mediabox.height) or 842.0
-                pages.append(_lines(fragments, number, height))
+            if not document.pages:
+                raise ReadError(path, "not a valid PDF (it has no pages)")
+            yield document
         except ReadError:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of error on damaged files
             reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
             raise ReadError(path, f"not a valid PDF ({reason})") from exc
-    if not pages:
-        raise ReadError(path, "not a valid PDF (it has no pages)")
-    return pages
+
+
+def _official_text(pages: list[Any]) -> list[str]:
+    """The pages' text as pypdf extracts it, with the spaces it put inside words taken out."""
+    texts: list[str] = []
+    seams: set[tuple[str, str]] = set()
+    for page in pages:
+        text, page_seams = _text_and_seams(page)
+        texts.append(text)
+        seams |= page_seams
+    return repair_pypdf_spacing(texts, seams)
+
+
+def _text_and_seams(page: Any) -> tuple[str, set[tuple[str, str]]]:
+    """pypdf's text of a page, and the word pieces that meet where one positioned run of text ends and
+    the next begins on the same line: where pypdf may have split a word ("judici" + "al")."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, font_size: float) -> None:
+        if text.strip():
+            runs.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))
+
+    text = page.extract_text(visitor_text=visit)
+    seams = set()
+    for (y, left), (next_y, right) in zip(runs, runs[1:], strict=False):
+        end, start = _RUN_END_WORD.search(left), _RUN_START_WORD.match(right)
+        if end and start and abs(y - next_y) < 1:
+            seams.add((end.group(1), start.group(1)))
+    return text, seams
+
+
+def _height(page: Any) -> float:
+    return float(page.mediabox.height) or 842.0
 
 
 def _decrypts(document: object) -> bool:
@@ -320,13 +359,13 @@ def _masthead_hints(lines: list[_Line]) -> dict[str, str]:
     return hints
 
 
-def _page_paragraphs(lines: list[_Line], body_size: float, repeated: set[str], first: bool) -> list[_Paragraph]:
+def _page_paragraphs(lines: list[_Line], body_size: float, repeated: set[str], first: bool) -> list[PageParagraph]:
     """One page's lines as paragraphs, headings and footnotes, furniture left out."""
     kept = [line for line in lines if not _is_furniture(line, repeated, first)]
     last_body = max((i for i, line in enumerate(kept) if line.size >= body_size * _SMALL), default=-1)
     body, notes = kept[: last_body + 1], kept[last_body + 1 :]
     step = _line_step(body, body_size)
-    paragraphs: list[_Paragraph] = []
+    paragraphs: list[PageParagraph] = []
     previous: _Line | None = None
     for line in body:
         is_heading = _looks_like_heading(line, body_size)
@@ -335,13 +374,13 @@ def _page_paragraphs(lines: list[_Line], body_size: float, repeated: set[str], f
             or is_heading
             or paragraphs[-1].kind is BlockKind.HEADING
             or previous.y - line.y > 1.3 * step
-            or _PARAGRAPH_START.match(without_marks(line.text))
+            or PARAGRAPH_START.match(without_marks(line.text))
             or line.size < body_size * _SMALL <= previous.size
         )
         if starts:
             kind = BlockKind.HEADING if is_heading else BlockKind.PARAGRAPH
             level = 1 if line.size >= body_size * 1.2 else 2
-            paragraphs.append(_Paragraph(kind, line.text, line.page, level=level if is_heading else 0))
+            paragraphs.append(PageParagraph(kind, line.text, line.page, level=level if is_heading else 0))
         else:
             paragraphs[-1].text = join_lines(paragraphs[-1].text, line.text)
         previous = line
@@ -356,78 +395,23 @@ def _line_step(lines: list[_Line], body_size: float) -> float:
 
 def _looks_like_heading(line: _Line, body_size: float) -> bool:
     text = without_marks(line.text).strip()
-    if len(text) > _MAX_HEADING_CHARS or text.endswith(_SENTENCE_END) or _PARAGRAPH_START.match(text):
+    if len(text) > _MAX_HEADING_CHARS or text.endswith(_SENTENCE_END) or PARAGRAPH_START.match(text):
         return False
     return line.bold or line.size >= body_size * 1.1
 
 
-def _footnotes(lines: list[_Line]) -> list[_Paragraph]:
+def _footnotes(lines: list[_Line]) -> list[PageParagraph]:
     """Small type under the body: each footnote starts with its number (raised or not)."""
-    notes: list[_Paragraph] = []
+    notes: list[PageParagraph] = []
     for line in lines:
         text = line.text.strip()
         raised = MARK_PATTERN.match(text)
         opening = raised or _FOOTNOTE_START.match(without_marks(text))
         if opening:
             rest = text[raised.end() :] if raised else without_marks(text)[opening.end() :]
-            notes.append(_Paragraph(BlockKind.FOOTNOTE, rest.strip(), line.page, number=int(opening.group(1))))
+            notes.append(PageParagraph(BlockKind.FOOTNOTE, rest.strip(), line.page, number=int(opening.group(1))))
         elif notes:
             notes[-1].text = join_lines(notes[-1].text, text)
         else:  # small type with no number: a note or caption in the body's flow
-            notes.append(_Paragraph(BlockKind.PARAGRAPH, text, line.page))
+            notes.append(PageParagraph(BlockKind.PARAGRAPH, text, line.page))
     return notes
-
-
-def join_lines(before: str, after: str) -> str:
-    """Join two lines of a paragraph, undoing the hyphenation of a word broken at the line end.
-
-    >>> join_lines("two dedi-", "cated groups")
-    'two dedicated groups'
-    >>> join_lines("non-", "governmental")
-    'non-governmental'
-    """
-    before = before.rstrip().rstrip("\u00ad")
-    broken = re.search(r"(\w+)-$", before)
-    if broken and after[:1].islower() and broken.group(1).lower() not in _KEPT_HYPHEN_PREFIXES:
-        return before[:-1] + after
-    if broken or before.endswith(("\u2010", "\u2011")):
-        return before + after
-    return f"{before} {after}"
-
-
-def _join_pages(pages: list[list[_Paragraph]]) -> Iterator[Block]:
-    """Blocks in reading order; a paragraph a page break cut is joined again, and that page's footnotes
-    follow it."""
-    open_paragraph: _Paragraph | None = None
-    held_notes: list[_Paragraph] = []
-    for paragraphs in pages:
-        body = [p for p in paragraphs if p.kind is not BlockKind.FOOTNOTE]
-        notes = [p for p in paragraphs if p.kind is BlockKind.FOOTNOTE]
-        if open_paragraph is not None and body and _continues(body[0]):
-            open_paragraph.text = join_lines(open_paragraph.text, body.pop(0).text)
-        if open_paragraph is not None:
-            yield _block(open_paragraph)
-            open_paragraph = None
-        yield from (_block(note) for note in held_notes)
-        held_notes = notes
-        if body and body[-1].kind is BlockKind.PARAGRAPH and not _finished(body[-1].text):
-            open_paragraph = body.pop()
-        yield from (_block(p) for p in body)
-    if open_paragraph is not None:
-        yield _block(open_paragraph)
-    yield from (_block(note) for note in held_notes)
-
-
-def _finished(text: str) -> bool:
-    return without_marks(text).rstrip().endswith(_SENTENCE_END)
-
-
-def _continues(following: _Paragraph) -> bool:
-    text = without_marks(following.text)
-    return following.kind is BlockKind.PARAGRAPH and not _PARAGRAPH_START.match(text) and bool(text)
-
-
-def _block(paragraph: _Paragraph) -> Block:
-    markers = tuple(dict.fromkeys(int(n) for n in MARK_PATTERN.findall(paragraph.text)))
-    text = normalize_space(paragraph.text)
-    return Block(paragraph.kind, text, level=paragraph.level, number=paragraph.number, markers=markers, page=paragraph.page)

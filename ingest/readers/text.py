@@ -20,6 +20,7 @@ from ingest.readers.cleanup import (
     is_debris,
     normalize_space,
 )
+from ingest.readers.official import is_official_text, official_blocks, split_text_pages
 
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -66,12 +67,18 @@ class MarkdownReader:
 
 
 class TextReader:
-    """Plain text: a first short line is the title, short unpunctuated lines are headings, `•` lists items."""
+    """Plain text: a first short line is the title, short unpunctuated lines are headings, `•` lists items.
+
+    The raw text layer of an official UN document (its masthead opens the file) is read as one, with
+    its page furniture and footnotes undone (ingest.readers.official).
+    """
 
     extensions = (".txt", ".text")
 
     def read(self, path: Path) -> ParsedFile:
         text = decode_text(path)
+        if is_official_text(text):
+            return _parsed(path, official_blocks(split_text_pages(text)), {})
         hints: dict[str, str] = {}
         chunks = list(_text_chunks(text.split("\n"), hints))
         return _parsed(path, _to_blocks(chunks), hints)
@@ -147,7 +154,9 @@ def _text_chunks(lines: list[str], hints: dict[str, str]) -> Iterator[_Chunk]:
     for index, run in enumerate(runs):
         first = normalize_space(run[0])
         if len(run) == 1 and (byline := _BYLINE.match(first)):
+            # The byline names the author (a hint) and is also quoted: "who wrote this?" cites it.
             hints.setdefault("author", byline.group(1).strip())
+            yield _Chunk(BlockKind.PARAGRAPH, first)
             continue
         if index == 1 and "heading_title" in hints and len(run) == 1 and _NAME_LINE.match(first):
             hints.setdefault("author", first)
