@@ -1,8 +1,9 @@
 """Segmentation into citable passages: every passage gets the locator a diplomat would cite.
 
-Three numbering schemes cover the corpus:
+Four numbering schemes cover the corpus:
 - numbered documents (resolutions, reports): `para. 2`, `para. 55(a)`, `Annex I, para. 7`, with the
   unnumbered preambular paragraphs of a resolution as `preamble` and the masthead as `header`;
+- conventions and other texts in articles, alone or annexed: `annex, art. 23, para. 2(b)` (ingest.articles);
 - analyses with numbered headings: `section 2.4`;
 - commentary without numbering: `para. N` in reading order.
 Footnotes become `footnote N` passages linked both ways to the paragraphs that cite them.
@@ -12,32 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from ingest.articles import instrument_start, locate_instrument
 from ingest.marks import MARK_PATTERN, strip_marks, without_marks
 from ingest.models import Block, BlockKind, DocumentMeta, Passage
 from ingest.sentences import pack_sentences
-from ingest.units import NUMBERED, SUB_PARAGRAPH, Unit, to_units
+from ingest.units import NUMBERED, SUB_PARAGRAPH, Located, Unit, annex_label, follows, to_units
 
 DEFAULT_MAX_CHARS = 1000
-_ANNEX = re.compile(r"^Annex(?:\s+([IVXLC]+|[A-Z])(?=$|[\s.:—–-]))?", re.IGNORECASE)
-_MAX_ANNEX_LINE = 300
 _SECTION_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 # "The General Assembly," opens the preamble; extraction may have glued it to the title line before it.
 _CHAPEAU = re.compile(r"(?:^|\s)The (?:General Assembly|Security Council|Human Rights Council),?$")
-_CLOSING = re.compile(r"^\d+(st|nd|rd|th) plenary meeting\b", re.IGNORECASE)
-# Numbering may skip a few paragraphs where extraction ran two together; a bigger jump is not a number.
-_MAX_NUMBER_GAP = 5
-
-
-@dataclass
-class _Located:
-    """A unit with its locator, before it is cut to size and turned into passages."""
-
-    locator: str
-    unit: Unit
-    context: str
-    subs: list[tuple[str, str]] = field(default_factory=list)  # (locator, text) of lettered sub-paragraphs
+_CLOSING = re.compile(r"^\d+(st|nd|rd|th) (\(resumed\) )?plenary meeting\b", re.IGNORECASE)
 
 
 class Segmenter:
@@ -59,16 +46,15 @@ class Segmenter:
 
     def segment(self, meta: DocumentMeta, blocks: Sequence[Block]) -> list[Passage]:
         units = to_units(blocks)
-        body = [u for u in units if u.kind is BlockKind.PARAGRAPH]
-        if any(NUMBERED.match(u.text) for u in body):
-            located = _locate_numbered(units, is_resolution=meta.doc_type == "resolution")
-        elif any(u.kind is BlockKind.HEADING and _SECTION_HEADING.match(u.text) for u in units):
-            located = _locate_sections(units)
-        else:
-            located = _locate_reading_order(units)
+        is_resolution = meta.doc_type in ("resolution", "draft")  # a draft is laid out as the resolution it becomes
+        start = instrument_start(units)
+        if start is None:
+            return self._passages(meta, _locate(units, is_resolution))
+        # The text before an annexed instrument (a resolution's own paragraphs) keeps its own numbering.
+        located = _locate(units[:start], is_resolution) + locate_instrument(units[start:])
         return self._passages(meta, located)
 
-    def _passages(self, meta: DocumentMeta, located: list[_Located]) -> list[Passage]:
+    def _passages(self, meta: DocumentMeta, located: list[Located]) -> list[Passage]:
         drafts: list[tuple[str, str, str, Unit, list[tuple[int, int]]]] = []
         for item in located:
             inline = _has_inline_marks(item)
@@ -107,14 +93,15 @@ class Segmenter:
             )
         return passages
 
-    def _pieces(self, item: _Located) -> list[tuple[str, str, str]]:
+    def _pieces(self, item: Located) -> list[tuple[str, str, str]]:
         """The passages one located unit becomes: whole when it fits, else cut at sentences and sub-paragraphs."""
         unit = item.unit
         parts = unit.parts
-        whole = "\n".join([unit.text, *parts, *(text for _, text in item.subs)])
+        # A paragraph that opens straight on its first sub-paragraph ("3. (a) ...") has no text of its own.
+        whole = "\n".join(text for text in [unit.text, *parts, *(text for _, text in item.subs)] if text)
         if len(whole) <= self.max_chars:
             return [(item.locator, whole, item.context)]
-        pieces = [(item.locator, text, item.context) for text in pack_sentences(unit.text, self.max_chars)]
+        pieces = [(item.locator, text, item.context) for text in pack_sentences(unit.text, self.max_chars) if text]
         intro = f"{item.context}\n{unit.text}".strip() if parts or item.subs else item.context
         for chunk in _group(parts, self.max_chars):
             pieces += [(item.locator, text, _brief(intro)) for text in pack_sentences(chunk, self.max_chars)]
@@ -123,24 +110,34 @@ class Segmenter:
         return pieces
 
 
-def _locate_numbered(units: list[Unit], is_resolution: bool) -> list[_Located]:
-    located: list[_Located] = []
+def _locate(units: list[Unit], is_resolution: bool) -> list[Located]:
+    """Locators by the numbering scheme the document uses: paragraph numbers, numbered headings, or none."""
+    body = [u for u in units if u.kind is BlockKind.PARAGRAPH]
+    # Numbering must start low: a year or a count at a line start ("2024. ...") does not make a document numbered.
+    if any((number := NUMBERED.match(u.text)) and follows(int(number.group(1)), 0) for u in body):
+        return _locate_numbered(units, is_resolution)
+    if any(u.kind is BlockKind.HEADING and _SECTION_HEADING.match(u.text) for u in units):
+        return _locate_sections(units)
+    return _locate_reading_order(units)
+
+
+def _locate_numbered(units: list[Unit], is_resolution: bool) -> list[Located]:
+    located: list[Located] = []
     header: Unit | None = None
     has_chapeau = any(_CHAPEAU.search(u.text) for u in units if u.kind is BlockKind.PARAGRAPH)
     in_header = is_resolution and has_chapeau
     annex = ""
     heading = ""
     last_number = 0
-    current: _Located | None = None
+    current: Located | None = None
     for unit in units:
         text = unit.text
         if unit.kind is BlockKind.FOOTNOTE:
-            located.append(_Located(f"footnote {unit.number}", unit, ""))
+            located.append(Located(f"footnote {unit.number}", unit, ""))
             continue
-        annex_match = _ANNEX.match(text)
-        if annex_match and len(text) <= _MAX_ANNEX_LINE and not in_header:
-            annex = f"Annex {annex_match.group(1).upper()}" if annex_match.group(1) else "Annex"
-            heading, last_number, current = text, 0, None
+        label = annex_label(text)
+        if label and not in_header:
+            annex, heading, last_number, current = label, text, 0, None
             continue
         if unit.kind is BlockKind.HEADING:
             heading = text
@@ -148,11 +145,11 @@ def _locate_numbered(units: list[Unit], is_resolution: bool) -> list[_Located]:
         where = f"{annex}, " if annex else ""
         context = heading
         number = NUMBERED.match(text)
-        if number and (int(number.group(1)) == 1 or last_number < int(number.group(1)) <= last_number + _MAX_NUMBER_GAP):
+        if number and follows(int(number.group(1)), last_number):
             in_header = False
             last_number = int(number.group(1))
             unit.text = text[number.end() :]  # the locator carries the number; the quotation does not
-            current = _Located(f"{where}para. {last_number}", unit, context)
+            current = Located(f"{where}para. {last_number}", unit, context)
             located.append(current)
         elif (sub := SUB_PARAGRAPH.match(text)) and current is not None:
             current.subs.append((f"{current.locator}({sub.group(1)})", text))
@@ -164,50 +161,50 @@ def _locate_numbered(units: list[Unit], is_resolution: bool) -> list[_Located]:
             current.subs.append((current.locator, text))
             current.unit.add_markers(unit.markers)
         else:
-            located.append(_Located("preamble", unit, context))
+            located.append(Located("preamble", unit, context))
     if header is not None:
-        located.insert(0, _Located("header", header, ""))
+        located.insert(0, Located("header", header, ""))
     return located
 
 
-def _locate_sections(units: list[Unit]) -> list[_Located]:
-    located: list[_Located] = []
+def _locate_sections(units: list[Unit]) -> list[Located]:
+    located: list[Located] = []
     header: Unit | None = None
     section = ""
     title = ""
     for unit in units:
         if unit.kind is BlockKind.FOOTNOTE:
-            located.append(_Located(f"footnote {unit.number}", unit, ""))
+            located.append(Located(f"footnote {unit.number}", unit, ""))
         elif unit.kind is BlockKind.HEADING:
             if numbered := _SECTION_HEADING.match(unit.text):
                 section, title = numbered.group(1), unit.text
             elif not section:
                 header = _append(header, unit)
         elif section:
-            located.append(_Located(f"section {section}", unit, title))
+            located.append(Located(f"section {section}", unit, title))
         else:
             header = _append(header, unit)
     if header is not None:
-        located.insert(0, _Located("header", header, ""))
+        located.insert(0, Located("header", header, ""))
     return located
 
 
-def _locate_reading_order(units: list[Unit]) -> list[_Located]:
-    located: list[_Located] = []
+def _locate_reading_order(units: list[Unit]) -> list[Located]:
+    located: list[Located] = []
     heading = ""
     count = 0
     for unit in units:
         if unit.kind is BlockKind.FOOTNOTE:
-            located.append(_Located(f"footnote {unit.number}", unit, ""))
+            located.append(Located(f"footnote {unit.number}", unit, ""))
         elif unit.kind is BlockKind.HEADING:
             heading = unit.text
         else:
             count += 1
-            located.append(_Located(f"para. {count}", unit, heading))
+            located.append(Located(f"para. {count}", unit, heading))
     return located
 
 
-def _has_inline_marks(item: _Located) -> bool:
+def _has_inline_marks(item: Located) -> bool:
     unit = item.unit
     return any(MARK_PATTERN.search(t) for t in [unit.text, *unit.parts, *(text for _, text in item.subs)])
 

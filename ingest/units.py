@@ -10,13 +10,26 @@ from dataclasses import dataclass, field
 from ingest.marks import without_marks
 from ingest.models import Block, BlockKind
 
-NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
-SUB_PARAGRAPH = re.compile(r"^\(([a-z]{1,2}|[ivxl]{1,5})\)\s+(?=\S)")
+# A paragraph number of any length ("1203. "): whether it is one is decided by `follows`, not by its digits.
+NUMBERED = re.compile(r"^(\d+)\.\s+(?=\S)")
+# Text extraction sometimes loses the space after the marker ("(iii)Any other"); a capital or a quote
+# after it still opens a sub-paragraph.
+SUB_PARAGRAPH = re.compile(r"^\(([a-z]{1,2}|[ivxl]{1,5})\)(?:\s+(?=\S)|(?=[A-Z“\"‘]))")
+_ANNEX = re.compile(r"^Annex(?:\s+([IVXLC]+|[A-Z])(?=$|[\s.:—–-]))?", re.IGNORECASE)
+_MAX_ANNEX_LINE = 300  # a longer line that opens with "Annex" is a sentence about one, not its heading
 # A body paragraph that ends in one of these words, or starts in lower case, was cut mid-sentence.
 _DANGLING_WORDS = frozenset(
     "the a an of and or in on at by to for with from its their his her our this that these those as "
     "which who whose whether than between among under within into including such".split()
 )
+# Numbering may skip a few paragraphs where extraction ran two together; a bigger jump (a year, a count
+# at a line start) is not a paragraph number.
+MAX_NUMBER_GAP = 5
+
+
+def follows(number: int, last: int) -> bool:
+    """Whether `number` can be the paragraph (or article) after `last`: a restart at 1 or a small step on."""
+    return number == 1 or last < number <= last + MAX_NUMBER_GAP
 
 
 @dataclass
@@ -33,6 +46,24 @@ class Unit:
 
     def add_markers(self, markers: Sequence[int]) -> None:
         self.markers.extend(m for m in markers if m not in self.markers)
+
+
+@dataclass
+class Located:
+    """A unit with its locator, before it is cut to size and turned into passages."""
+
+    locator: str
+    unit: Unit
+    context: str
+    subs: list[tuple[str, str]] = field(default_factory=list)  # (locator, text) of lettered sub-paragraphs
+
+
+def annex_label(text: str) -> str | None:
+    """`Annex I` or `Annex` when text is an annex heading (the title may follow on the same line), else None."""
+    match = _ANNEX.match(text)
+    if not match or len(text) > _MAX_ANNEX_LINE:
+        return None
+    return f"Annex {match.group(1).upper()}" if match.group(1) else "Annex"
 
 
 def to_units(blocks: Sequence[Block]) -> list[Unit]:

@@ -169,3 +169,15 @@ def test_inline_markers_give_each_footnote_its_sentence() -> None:
     assert last.text[: offsets[note2.passage_id]].endswith("Some opposed")
     assert all(not p.footnotes for p in body[:-1]), "only the piece holding the markers cites the footnotes"
     assert note1.cited_by == note2.cited_by == (last.passage_id,)
+
+
+def test_sub_paragraph_marker_glued_to_its_text_still_opens_a_sub_paragraph() -> None:
+    """Extraction sometimes loses the space after "(b)"; the sub-paragraph keeps its own locator."""
+    chapeau = "Requests the Secretary-General to report on the example matters set out below, namely:"
+    blocks = [
+        Block(P, f"1. {chapeau}"),
+        Block(P, "(a) The progress made by the working group in its first year of work on example matters;"),
+        Block(P, "(b)The resources that the working group needs for its second year of work on example matters."),
+    ]
+    passages = Segmenter(max_chars=200).segment(meta("report", "A/99/9"), blocks)
+    assert [p.locator for p in passages] == ["para. 1", "para. 1(a)", "para. 1(b)"]
