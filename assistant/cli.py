@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.settings import Settings
 from ingest.errors import GmaError
 from ingest.models import DOC_TYPES
+
+if TYPE_CHECKING:
+    from assistant.worddiff import DiffPiece
 
 INDEX_HELP = "Index directory (default: $GMA_HOME, else ./.gma)."
 
@@ -114,6 +118,7 @@ def search(
     year_from: int | None, year_to: int | None, index_dir: Path | None, as_json: bool,
 ) -> None:
     """Find passages: best first, or with --phrase every use of the exact wording, earliest first."""
+    from assistant.payloads import search_payload
     from assistant.service import Assistant
 
     if phrase and similar:
@@ -121,21 +126,97 @@ def search(
     filters = _filters(doc_type, symbol, state, year_from, year_to)
     with _user_errors():
         assistant = Assistant(Settings.from_env(index_dir=index_dir))
-        if phrase:
-            results = [hit.to_dict() for hit in assistant.exact_phrase(query, filters, limit=None)]
-        elif similar:
-            results = [p.to_dict() for p in assistant.similar_wording(query, k, filters)]
-        else:
-            results = [p.to_dict() for p in assistant.search(query, k, filters)]
+        payload = search_payload(assistant, query, k, filters, phrase=phrase, similar=similar)
     if as_json:
-        click.echo(json.dumps({"query": query, "results": results}, ensure_ascii=False))
+        click.echo(json.dumps(payload, ensure_ascii=False))
         return
+    results = payload["results"]
     if not results:
         click.echo("No passage found.")
     for number, result in enumerate(results, 1):
         click.echo(f"[{number}] {result['citation']} ({result['date'] or 'undated'}) score {result['score']:.4f}")
         click.echo(_highlight(result["text"], result.get("matches", [])))
         click.echo()
+
+
+class _UnknownReference(click.ClickException):
+    """A citation or document the index does not hold: one line and exit status 2."""
+
+    exit_code = 2
+
+
+@contextmanager
+def _known_references() -> Iterator[None]:
+    from assistant.lineage import UnknownReference
+
+    try:
+        yield
+    except UnknownReference as exc:
+        raise _UnknownReference(str(exc)) from exc
+
+
+def _marked(pieces: Sequence[DiffPiece]) -> str:
+    """A word diff as text: [-deleted-] and {+inserted+} words, red and green on a terminal."""
+    from assistant.worddiff import DiffOp
+
+    shown = []
+    for piece in pieces:
+        if piece.op == DiffOp.DELETE:
+            shown.append(click.style(f"[-{piece.text}-]", fg="red"))
+        elif piece.op == DiffOp.INSERT:
+            shown.append(click.style(f"{{+{piece.text}+}}", fg="green"))
+        else:
+            shown.append(piece.text)
+    return " ".join(shown)
+
+
+@main.command()
+@click.argument("citation")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def history(citation: str, index_dir: Path | None, as_json: bool) -> None:
+    """How a paragraph read in every resolution of its series, oldest first, each with its word diff from
+    the one before: CITATION as printed by search, e.g. "A/RES/80/16, para. 4" (or a passage id,
+    "A/RES/80/16#2", for one of several preamble paragraphs)."""
+    from assistant.service import Assistant
+
+    with _user_errors(), _known_references():
+        found = Assistant(Settings.from_env(index_dir=index_dir)).history(citation)
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
+        return
+    click.echo(f"{found.cited.citation}: first seen {found.first_seen or 'undated'}, "
+               f"worded as now since {found.unchanged_since or 'undated'}, {len(found.versions)} version(s)\n")
+    for number, version in enumerate(found.versions, 1):
+        passage = version.passage
+        click.echo(f"[{number}] {passage.citation} ({passage.doc.date or 'undated'}) similarity {version.similarity:.2f}")
+        click.echo(f"  {_marked(version.diff)}\n")
+
+
+@main.command()
+@click.argument("doc_a")
+@click.argument("doc_b")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def diff(doc_a: str, doc_b: str, index_dir: Path | None, as_json: bool) -> None:
+    """Compare two documents (symbols or doc_ids), e.g. a draft and the adopted resolution: each paragraph
+    in DOC_B's order as unchanged, changed (with its word diff), added, deleted or moved. Preamble and
+    operative paragraphs are compared; the masthead and footnotes are not."""
+    from assistant.docdiff import ChangeStatus
+    from assistant.service import Assistant
+
+    with _user_errors(), _known_references():
+        found = Assistant(Settings.from_env(index_dir=index_dir)).diff(doc_a, doc_b)
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
+        return
+    counts = ", ".join(f"{found.count(status)} {status.value}" for status in ChangeStatus)
+    click.echo(f"{found.a} -> {found.b}: {counts}\n")
+    for change in found.paragraphs:
+        where = " -> ".join(p.locator for p in (change.a, change.b) if p is not None)
+        click.echo(f"{change.status.value:>9}  {where}")
+        if change.status != ChangeStatus.UNCHANGED:
+            click.echo(f"  {_marked(change.diff)}")
 
 
 @main.command()
@@ -245,6 +326,10 @@ def _print_report(report: object, as_json: bool) -> None:
     else:
         for failure in report.failed:
             click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+        for conflict in report.conflicts:
+            click.echo(f"conflict: {conflict.path}: {conflict.message}", err=True)
+        for merged in report.merged:
+            click.echo(f"one document: {merged.doc_id} indexed from {merged.indexed_from}, also in {merged.also_from}", err=True)
         click.echo(
             f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
             f"{len(report.removed)} removed, {len(report.failed)} failed; {report.passages} passages written, "
@@ -259,7 +344,7 @@ def _print_report(report: object, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on (0.0.0.0 for everyone).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve on.")
 def ui(index_dir: Path | None, host: str, port: int) -> None:
-    """Start the Streamlit app (Ask, Precedent search, Library, Evaluate) over the index."""
+    """Start the Streamlit app (Ask, Precedent search, Lineage, Library, Evaluate) over the index."""
     import os
 
     import ui as ui_package
@@ -285,3 +370,24 @@ def _register_fetch() -> None:
 
 
 _register_fetch()
+
+
+@main.command()
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on (0.0.0.0 for everyone).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to serve on.")
+def serve(index_dir: Path | None, host: str, port: int) -> None:
+    """Serve the HTTP API over the index: POST /ask and /search take the options of `gma ask` and
+    `gma search` as JSON and answer with their --json output; GET /documents, /history, /diff, /health;
+    the OpenAPI description is at /docs."""
+    import uvicorn
+
+    from assistant.server import create_app
+    from ingest.embedder import Embedder
+
+    settings = Settings.from_env(index_dir=index_dir)
+    embedder = Embedder(settings.embed_model)
+    with _user_errors():
+        embedder.embed_query("warm up")  # a missing model is one line here, not a traceback from the server
+    click.echo(f"Serving {settings.index_dir.resolve()} on http://{host}:{port} (API description at /docs)", err=True)
+    uvicorn.run(create_app(settings, embedder), host=host, port=port)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from assistant.search_index import Filters, SearchIndex
 from ingest.embedder import TextEmbedder
-from ingest.models import Passage
+from ingest.models import DocumentMeta, Passage
 from ingest.vectors import passage_of
 from ingest.vocabulary import spell_out
 
@@ -42,6 +42,20 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+def document_day(doc: DocumentMeta) -> str | None:
+    """When a document took effect: its adoption date where the masthead gives one, else its date.
+
+    A resolution distributed in the January after its December adoption belongs to the year it was adopted.
+    """
+    return doc.adopted or doc.date
+
+
+def chronological(passage: Passage) -> tuple[bool, str, str, int]:
+    """Sort key putting passages in the order their documents were adopted (else dated), undated last."""
+    day = document_day(passage.doc)
+    return (day is None, day or "", passage.doc.doc_id, passage.ordinal)
+
+
 @dataclass(frozen=True)
 class PhraseHit:
     """A passage holding the wording, with the [start, end) character spans of each occurrence in its text."""
@@ -64,7 +78,7 @@ class PhraseSearcher:
         self.embedder = embedder
 
     def exact(self, phrase: str, filters: Filters | None = None, limit: int | None = None) -> list[PhraseHit]:
-        """Every passage containing the phrase, ordered by document date (oldest first, undated last)."""
+        """Every passage containing the phrase, the first use of the wording first (undated documents last)."""
         needle, _ = fold(phrase.strip())
         if not needle:
             raise ValueError("the phrase to search for is empty")
@@ -82,7 +96,7 @@ class PhraseSearcher:
                 start = folded.find(needle, start + 1)
             if spans:
                 hits.append(PhraseHit(passage, tuple(spans)))
-        hits.sort(key=lambda h: (h.passage.doc.date is None, h.passage.doc.date or "", h.passage.doc.doc_id, h.passage.ordinal))
+        hits.sort(key=lambda hit: chronological(hit.passage))
         return hits[:limit] if limit else hits
 
     def similar(

@@ -8,6 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from assistant.answer import Answer, ExtractiveAnswerer
+from assistant.docdiff import DocumentDiff, diff_documents
+from assistant.history import ParagraphHistory, paragraph_history
+from assistant.lineage import resolve_passage
 from assistant.phrase import PhraseHit, PhraseSearcher
 from assistant.query import clean_question
 from assistant.retriever import HybridSearcher
@@ -72,3 +75,18 @@ class Assistant:
 
             return GenerativeAnswerer(self.searcher, LlmBackend.parse(backend).chat_model()).answer(question, k, filters)
         return ExtractiveAnswerer(self.searcher).answer(question, k, filters)
+
+    def history(self, citation: str) -> ParagraphHistory:
+        """The cited paragraph's versions across its series, oldest first (assistant/history.py).
+
+        Raises UnknownReference when no passage has that citation (or passage id).
+        """
+        index = self.index
+        return paragraph_history(index, resolve_passage(index, citation))
+
+    def diff(self, first: str, second: str) -> DocumentDiff:
+        """Two documents (symbols or doc_ids) compared paragraph by paragraph, in the second's order.
+
+        Raises UnknownReference when either is not in the index.
+        """
+        return diff_documents(self.index, first, second)

@@ -60,9 +60,10 @@ def test_every_answer_sentence_carries_a_citation(corpus_assistant) -> None:  # 
 
 def test_precedent_search_orders_by_date(corpus_assistant) -> None:  # noqa: ANN001
     hits = corpus_assistant.exact_phrase("smooth and seamless transition")
-    assert [h.passage.citation for h in hits] == ["A/RES/80/16, para. 2"]
-    text = hits[0].passage.text
-    assert [text[s:e] for s, e in hits[0].spans] == ["smooth and seamless transition"]
+    # First used in the First Committee's draft (13 October 2025), then in the resolution adopted from it.
+    assert [h.passage.citation for h in hits] == ["A/C.1/80/L.20, para. 2", "A/RES/80/16, para. 2"]
+    for hit in hits:
+        assert [hit.passage.text[s:e] for s, e in hit.spans] == ["smooth and seamless transition"]
     dates = [h.passage.doc.date or "9999" for h in corpus_assistant.exact_phrase("Global Mechanism")]
     assert dates == sorted(dates)
 

@@ -1,4 +1,4 @@
-"""The Streamlit app: Ask, Precedent search, Library and Evaluate over the index named by GMA_HOME.
+"""The Streamlit app: Ask, Precedent search, Lineage, Library and Evaluate over the index named by GMA_HOME.
 
 Run it with `gma ui --index DIR` (or `GMA_HOME=DIR streamlit run ui/app.py` with the project importable).
 Each page is a small script beside this one; they get the process-wide Assistant from `current_assistant`.
@@ -55,6 +55,7 @@ def main() -> None:
                 default=True),
         st.Page(PAGES_DIR / "search_page.py", title="Precedent search", icon=":material/manage_search:",
                 url_path="search"),
+        st.Page(PAGES_DIR / "lineage_page.py", title="Lineage", icon=":material/account_tree:", url_path="lineage"),
         st.Page(PAGES_DIR / "library_page.py", title="Library", icon=":material/library_books:", url_path="library"),
         st.Page(PAGES_DIR / "evaluate_page.py", title="Evaluate", icon=":material/analytics:", url_path="evaluate"),
     ]

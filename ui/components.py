@@ -20,9 +20,10 @@ import pandas as pd
 import streamlit as st
 
 from assistant.answer import AnswerSentence
-from assistant.phrase import fold
+from assistant.phrase import document_day, fold
 from assistant.search_index import SearchIndex
 from assistant.service import Assistant
+from assistant.worddiff import DiffOp, DiffPiece
 from ingest.errors import GmaError
 from ingest.models import Passage
 
@@ -31,6 +32,13 @@ UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 UPLOADS_DIR = "uploads"
+
+# How a word diff colours its changes (inline styles: Streamlit's Markdown keeps no stylesheet of ours).
+DELETED_STYLE = "background-color:#fde2e1;color:#a4161a;text-decoration:line-through"
+INSERTED_STYLE = "background-color:#dcf5e3;color:#0b6b2e"
+# The hits-per-year chart: pixels per year and for the axis beside the bars.
+TIMELINE_YEAR_PX = 56
+TIMELINE_AXIS_PX = 60
 
 Span = tuple[int, int]
 # A search hit as the pages show it: the passage and the spans of its matched words (none for paraphrases).
@@ -78,6 +86,17 @@ def highlight(text: str, spans: Iterable[Span]) -> str:
         position = end
     out.append(escape_text(text[position:]))
     return "".join(out)
+
+
+def diff_html(pieces: Iterable[DiffPiece]) -> str:
+    """A word diff as safe HTML: every piece escaped, deletions struck through in red, insertions in green."""
+    styles = {DiffOp.DELETE: DELETED_STYLE, DiffOp.INSERT: INSERTED_STYLE}
+    shown = []
+    for piece in pieces:
+        text = escape_text(piece.text)
+        style = styles.get(piece.op)
+        shown.append(f'<span class="gma-{piece.op.value}" style="{style}">{text}</span>' if style else text)
+    return " ".join(shown)
 
 
 def find_spans(text: str, needle: str) -> list[Span]:
@@ -150,13 +169,21 @@ def documents_frame(passages: Sequence[Passage]) -> pd.DataFrame:
 
 
 def hits_per_year(passages: Iterable[Passage]) -> pd.DataFrame:
-    """Hits counted by document year (undated documents left out), one row per year from first to last."""
-    years = [p.doc.year for p in passages if p.doc.year is not None]
+    """Hits counted by the year each document was adopted (else dated; undated documents left out), one row
+    per year from the first to the last, years without hits as zero, so the rows read as a timeline."""
+    days = [document_day(p.doc) for p in passages]
+    years = [int(day[:4]) for day in days if day and day[:4].isdigit()]
     if not years:
         return pd.DataFrame({"hits": []}, index=pd.Index([], name="year"))
     counts = pd.Series(years).value_counts()
     span = range(min(years), max(years) + 1)
     return pd.DataFrame({"hits": [int(counts.get(y, 0)) for y in span]}, index=pd.Index([str(y) for y in span], name="year"))
+
+
+def timeline_width(timeline: pd.DataFrame) -> int:
+    """The hits-per-year chart's width in pixels: a fixed width per year, so one year is one bar and not a
+    block across the page, and eight years (2018-2025) still fit in a column."""
+    return TIMELINE_AXIS_PX + TIMELINE_YEAR_PX * len(timeline)
 
 
 def hits_csv(hits: Sequence[Hit]) -> str:

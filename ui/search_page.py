@@ -51,7 +51,7 @@ def show_hits(hits: list[Hit], mode: str) -> None:
     timeline = components.hits_per_year(p for p, _ in hits)
     if len(timeline):
         st.caption("Hits per year")
-        st.bar_chart(timeline, y="hits", height=180)
+        st.bar_chart(timeline, y="hits", height=180, width=components.timeline_width(timeline))
     st.download_button("Download hits as CSV", components.hits_csv(hits), file_name="precedents.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:")
     for rank, (passage, spans) in enumerate(hits[:SHOWN], 1):
