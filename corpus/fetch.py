@@ -8,8 +8,10 @@ import json
 import logging
 import os
 import re
+import socket
 import ssl
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +34,9 @@ PDF_MAGIC = b"%PDF-"
 CHUNK_SIZE = 64 * 1024
 # A server's Retry-After is honoured, but never allowed to stall a run for more than this many seconds.
 MAX_RETRY_AFTER = 60.0
+# How long the one check before a run's first download may take, name resolution included: an offline
+# machine is told at once, not after every document has used up its retries.
+REACH_TIMEOUT = 4.0
 
 Status = Literal["downloaded", "resumed", "unchanged", "failed"]
 ProgressCallback = Callable[["FetchResult"], None]  # called once per entry, when it is done
@@ -63,6 +68,10 @@ class FetchResult:
         }
 
 
+class HostUnreachableError(FetchError):
+    """The first host of a run cannot be reached: every other document would fail the same way, slowly."""
+
+
 class _Retryable(Exception):
     """A failure another attempt may cure; `reason` is what the user sees once the attempts run out."""
 
@@ -83,17 +92,27 @@ class Fetcher:
     []
     """
 
-    def __init__(self, dest: Path, retries: int = 3, timeout: float = 30.0, backoff: float = 1.0) -> None:
+    def __init__(
+        self,
+        dest: Path,
+        retries: int = 3,
+        timeout: float = 30.0,
+        backoff: float = 1.0,
+        reach_timeout: float = REACH_TIMEOUT,
+    ) -> None:
         if retries < 0:
             raise ValueError(f"retries must be 0 or more. Currently, retries is {retries}")
         if timeout <= 0:
             raise ValueError(f"timeout must be greater than 0. Currently, timeout is {timeout}")
         if backoff < 0:
             raise ValueError(f"backoff must be 0 or more. Currently, backoff is {backoff}")
+        if reach_timeout <= 0:
+            raise ValueError(f"reach_timeout must be greater than 0. Currently, reach_timeout is {reach_timeout}")
         self.dest = Path(dest)
         self.retries = retries
         self.timeout = timeout
         self.backoff = backoff
+        self.reach_timeout = reach_timeout
         self._opener = urllib.request.build_opener()  # follows redirects; Range survives them
         self._opener.addheaders = [("User-Agent", USER_AGENT)]
 
@@ -110,24 +129,38 @@ class Fetcher:
     ) -> list[FetchResult]:
         """Fetch every entry and return one result per entry, in order; `force` ignores the checksums.
 
-        Raises FetchError only when the destination itself is unusable; per-document failures are
-        results with status "failed" and a one-line `error`.
+        Raises FetchError only when the run cannot work at all: the destination is unusable, or the host
+        of the first document to download cannot be reached (HostUnreachableError, within
+        `reach_timeout` seconds). Per-document failures are results with status "failed" and a one-line
+        `error`.
         """
         try:
             self.dest.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise FetchError(f"cannot create the download directory {self.dest}: {exc}") from exc
         records = self._load_records()
+        reached = False
+
+        def before_download(url: str) -> None:
+            nonlocal reached
+            if not reached:  # once a host answered, a failure is one document's, not the whole run's
+                check_reachable(url, self.reach_timeout)
+                reached = True
+
         results = []
         for entry in entries:
-            result = self._fetch_one(entry, records, force)
+            result = self._fetch_one(entry, records, force, before_download)
             results.append(result)
             if progress is not None:
                 progress(result)
         return results
 
     def _fetch_one(
-        self, entry: ManifestEntry, records: dict[str, dict[str, Any]], force: bool
+        self,
+        entry: ManifestEntry,
+        records: dict[str, dict[str, Any]],
+        force: bool,
+        before_download: Callable[[str], None],
     ) -> FetchResult:
         symbol = entry.symbol or entry.title
         if not entry.symbol or not entry.url:
@@ -143,6 +176,7 @@ class Fetcher:
                     return FetchResult(symbol, final, "unchanged", size, digest)
             if force:
                 part.unlink(missing_ok=True)
+            before_download(entry.url)
             resumed = self._download(entry.url, part)
             digest, size = _complete(part, final)
             records[final.name] = {
@@ -153,6 +187,8 @@ class Fetcher:
                 "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             _write_atomic(self.checksums_path, json.dumps(records, indent=2, sort_keys=True).encode() + b"\n")
+        except HostUnreachableError:
+            raise
         except FetchError as exc:
             return FetchResult(symbol, final, "failed", error=f"{symbol}: {exc}")
         except OSError as exc:  # network errors are converted before this point: this is the local disk
@@ -225,6 +261,69 @@ class Fetcher:
             raise _Retryable(_network_reason(host, exc.reason, self.timeout)) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise _Retryable(_network_reason(host, exc, self.timeout)) from exc
+
+
+def check_reachable(url: str, timeout: float = REACH_TIMEOUT) -> None:
+    """Raise HostUnreachableError unless a connection to the URL's host (or to the proxy that would carry
+    the request) opens within `timeout` seconds, name resolution included."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    target, port = _first_hop(parts.scheme, host, parts.port or (443 if parts.scheme == "https" else 80))
+    via = f" through the proxy {target}" if target != host else ""
+    deadline = time.monotonic() + timeout
+    try:
+        addresses = _resolve_within(target, port, timeout)
+        _connect_any(addresses, deadline)
+    except TimeoutError as exc:
+        raise HostUnreachableError(f"cannot reach {host}{via} (offline?): no answer within {timeout:g} s") from exc
+    except OSError as exc:
+        raise HostUnreachableError(f"cannot reach {host}{via} (offline?): {exc}") from exc
+
+
+def _first_hop(scheme: str, host: str, port: int) -> tuple[str, int]:
+    """Where a request to `host` first connects: the proxy urllib would use for it, else the host itself."""
+    proxy = urllib.request.getproxies().get(scheme)
+    if not proxy or urllib.request.proxy_bypass(host):
+        return host, port
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    return parts.hostname or host, parts.port or 80
+
+
+def _resolve_within(host: str, port: int, timeout: float) -> list[tuple[Any, ...]]:
+    """getaddrinfo, which has no timeout of its own, given at most `timeout` seconds in a daemon thread."""
+    outcome: list[list[tuple[Any, ...]] | OSError] = []
+
+    def resolve() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=resolve, name=f"resolve {host}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        raise TimeoutError(f"resolving {host} took longer than {timeout:g} s")
+    if isinstance(outcome[0], OSError):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _connect_any(addresses: list[tuple[Any, ...]], deadline: float) -> None:
+    """Open (and close) a TCP connection to the first of `addresses` that accepts one before `deadline`."""
+    error: OSError = OSError("the name resolved to no address")
+    for family, kind, proto, _, address in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no answer before the deadline")
+        with socket.socket(family, kind, proto) as sock:
+            sock.settimeout(remaining)
+            try:
+                sock.connect(address)
+                return
+            except OSError as exc:
+                error = exc
+    raise error
 
 
 def _resume_start(response: http.client.HTTPResponse, offset: int) -> int | None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from corpus.cli import fetch_command
-from corpus.fetch import USER_AGENT, Fetcher
+from corpus.fetch import REACH_TIMEOUT, USER_AGENT, Fetcher, HostUnreachableError, check_reachable
 from corpus.manifest import ManifestEntry
 from tests.http_server import PdfServer, Route
 
@@ -24,10 +27,18 @@ FILE = "/pdf/A_RES_80_16.pdf"
 FAST = {"backoff": 0.001, "timeout": 5.0}
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests and the reachability check go straight to 127.0.0.1, whatever the machine's proxy."""
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
     srv = PdfServer()
     yield srv
     srv.close()
@@ -210,20 +221,85 @@ def test_changed_file_and_force_download_again(server: PdfServer, tmp_path: Path
     assert len(server.requests_for(FILE)) == 3
 
 
-def test_offline_gives_a_clear_message_and_others_proceed(server: PdfServer, tmp_path: Path) -> None:
-    dead = f"http://127.0.0.1:{closed_port()}{FILE}"
+def test_a_host_lost_after_the_first_download_fails_one_document_and_others_proceed(
+    server: PdfServer, tmp_path: Path
+) -> None:
     good = server.add(FILE, Route(body=PDF))
+    dead = f"http://127.0.0.1:{closed_port()}{FILE}"
     seen = []
 
     results = Fetcher(tmp_path, retries=1, **FAST).fetch(
-        [entry(dead), entry(good, symbol="A/RES/79/237")], progress=seen.append
+        [entry(good), entry(dead, symbol="A/RES/79/237"), entry(server.add("/b.pdf", Route(body=OTHER_PDF)), "A/1")],
+        progress=seen.append,
     )
 
-    assert [r.status for r in results] == ["failed", "downloaded"]
-    assert results[0].error.startswith(f"{SYMBOL}: cannot reach 127.0.0.1 (offline?): ")
-    assert "refused" in results[0].error.lower()
-    assert "\n" not in results[0].error
+    assert [r.status for r in results] == ["downloaded", "failed", "downloaded"]
+    assert results[1].error.startswith("A/RES/79/237: cannot reach 127.0.0.1 (offline?): ")
+    assert "refused" in results[1].error.lower()
+    assert "\n" not in results[1].error
     assert seen == results
+
+
+def test_progress_is_reported_as_each_document_is_done(server: PdfServer, tmp_path: Path) -> None:
+    urls = [server.add(f"/{n}.pdf", Route(body=PDF)) for n in range(3)]
+    requests_when_reported = []
+
+    Fetcher(tmp_path, **FAST).fetch(
+        [entry(url, symbol=f"A/{n}") for n, url in enumerate(urls)],
+        progress=lambda result: requests_when_reported.append(len(server.requests)),
+    )
+
+    assert requests_when_reported == [1, 2, 3]
+
+
+# --- offline: one check before the first download, one line, within seconds -------------------------------
+
+
+def test_an_unreachable_first_host_stops_the_run_at_once(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    seen = []
+
+    with pytest.raises(HostUnreachableError, match=r"^cannot reach 127\.0\.0\.1 \(offline\?\): .*refused"):
+        Fetcher(tmp_path, retries=3, **FAST).fetch([entry(f"{dead}/a"), entry(f"{dead}/b", "A/1")], progress=seen.append)
+
+    assert seen == []
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def hanging_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Name resolution that never answers, as on a machine whose DNS server is out of reach."""
+    release = threading.Event()
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: release.wait(60) and [])
+    yield
+    release.set()
+
+
+def test_a_resolver_that_never_answers_is_given_up_on_in_time(hanging_resolver: None) -> None:
+    started = time.monotonic()
+
+    with pytest.raises(HostUnreachableError) as raised:
+        check_reachable("https://documents.example/api?s=A/1", timeout=0.3)
+
+    assert time.monotonic() - started < 1.0
+    assert str(raised.value) == "cannot reach documents.example (offline?): no answer within 0.3 s"
+
+
+def test_the_check_goes_to_the_proxy_that_would_carry_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{closed_port()}")
+
+    with pytest.raises(HostUnreachableError, match=r"^cannot reach documents\.example through the proxy 127\.0\.0\.1"):
+        check_reachable("https://documents.example/a.pdf")
+
+
+def test_offline_with_every_file_unchanged_needs_no_network(server: PdfServer, tmp_path: Path) -> None:
+    url = server.add(FILE, Route(body=PDF))
+    Fetcher(tmp_path, **FAST).fetch([entry(url)])
+    server.close()
+
+    [again] = Fetcher(tmp_path, **FAST).fetch([entry(url)])
+
+    assert again.status == "unchanged"
 
 
 def test_a_server_that_does_not_answer_times_out(server: PdfServer, tmp_path: Path) -> None:
@@ -248,6 +324,7 @@ def test_unreadable_checksum_record_is_a_fetch_error(tmp_path: Path) -> None:
         ({"retries": -1}, "retries is -1"),
         ({"timeout": 0}, "timeout is 0"),
         ({"backoff": -0.5}, "backoff is -0.5"),
+        ({"reach_timeout": 0}, "reach_timeout is 0"),
     ],
 )
 def test_constructor_rejects_bad_values(tmp_path: Path, kwargs: dict, message: str) -> None:
@@ -297,7 +374,10 @@ def test_cli_json_and_exit_codes(server: PdfServer, tmp_path: Path) -> None:
         "sha256": sha(PDF),
         "error": None,
     }
-    assert failing.stderr.strip().splitlines() == [report["fetched"][1]["error"]]
+    assert failing.stderr.strip().splitlines() == [
+        f"[1/2] {SYMBOL} ... downloaded {len(PDF) / 1000:.1f} kB",
+        f"[2/2] A/RES/1/1 ... failed: 127.0.0.1 answered HTTP 404 Not Found for {server.url('/missing')}",
+    ]
     assert "Traceback" not in failing.output
 
     only = runner.invoke(
@@ -322,33 +402,75 @@ def test_cli_human_output_default_dest_and_force(
 
     assert first.exit_code == 0, first.output
     assert (tmp_path / "corpus" / "raw" / "A_RES_80_16.pdf").read_bytes() == PDF
-    lines = first.stdout.strip().splitlines()
-    assert lines[0].startswith("downloaded") and SYMBOL in lines[0]
-    assert lines[-1].startswith("1 document: 1 downloaded in ")
-    assert first.stderr == ""
+    assert first.stdout.strip().splitlines() == [f"1 document: 1 downloaded in {(tmp_path / 'corpus' / 'raw').resolve()}"]
+    assert first.stderr.splitlines() == [f"[1/1] {SYMBOL} ... downloaded {len(PDF) / 1000:.1f} kB"]
 
     second = runner.invoke(fetch_command, ["--manifest", str(manifest)])
     assert second.stdout.strip().splitlines()[-1].startswith("1 document: 1 unchanged")
+    assert second.stderr.splitlines() == [f"[1/1] {SYMBOL} ... unchanged {len(PDF) / 1000:.1f} kB"]
 
     forced = runner.invoke(fetch_command, ["--manifest", str(manifest), "--force"])
     assert "1 downloaded" in forced.stdout
     assert len(server.requests_for(FILE)) == 2
 
 
-def test_cli_offline_prints_one_line_per_failure(tmp_path: Path) -> None:
+def run_offline(tmp_path: Path, urls: dict[str, str]) -> tuple[object, float]:
+    manifest = write_manifest(tmp_path / "m.toml", urls)
+    started = time.monotonic()
+    result = CliRunner().invoke(fetch_command, ["--manifest", str(manifest), "--dest", str(tmp_path / "raw"), "--json"])
+    return result, time.monotonic() - started
+
+
+def test_cli_offline_fails_at_once_with_one_line(tmp_path: Path) -> None:
     dead = f"http://127.0.0.1:{closed_port()}"
-    manifest = write_manifest(tmp_path / "m.toml", {SYMBOL: f"{dead}/a", "A/RES/79/237": f"{dead}/b"})
+    urls = {f"A/RES/80/{n}": f"{dead}/{n}" for n in range(15)}
 
-    result = CliRunner().invoke(
-        fetch_command, ["--manifest", str(manifest), "--dest", str(tmp_path / "raw"), "--retries", "0"]
-    )
+    result, seconds = run_offline(tmp_path, urls)
 
-    assert result.exit_code == 1
-    errors = result.stderr.strip().splitlines()
-    assert len(errors) == 2
-    assert all("cannot reach 127.0.0.1 (offline?)" in line for line in errors)
-    assert "Traceback" not in result.output
-    assert result.stdout.strip().endswith(f"2 documents: 2 failed in {(tmp_path / 'raw').resolve()}")
+    assert result.exit_code == 1 and seconds < 5
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot reach 127.0.0.1 (offline?): ") and "refused" in line.lower()
+    assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_cli_names_the_host_that_does_not_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_such_host(host: str, *args: object, **kwargs: object) -> list:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+
+    result, seconds = run_offline(tmp_path, {SYMBOL: "https://Documents.Example/api/symbol/access?s=A/RES/80/16"})
+
+    assert result.exit_code == 1 and seconds < 5
+    assert result.stderr.strip().splitlines() == [
+        "Error: cannot reach documents.example (offline?): [Errno -2] Name or service not known"
+    ]
+
+
+@pytest.mark.slow
+def test_cli_gives_up_on_a_silent_resolver_within_five_seconds(tmp_path: Path, hanging_resolver: None) -> None:
+    result, seconds = run_offline(tmp_path, {SYMBOL: "https://documents.example/a", "A/1": "https://documents.example/b"})
+
+    assert result.exit_code == 1 and seconds < 5
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot reach documents.example (offline?): no answer within {REACH_TIMEOUT:g} s"
+    ]
+
+
+def test_cli_resumes_a_partial_download_through_the_symbol_api(server: PdfServer, tmp_path: Path) -> None:
+    server.add(FILE, Route(body=PDF))
+    manifest = write_manifest(tmp_path / "m.toml", {SYMBOL: server.add(ACCESS, Route(redirect_to=server.url(FILE)))})
+    dest = tmp_path / "raw"
+    dest.mkdir()
+    (dest / "A_RES_80_16.pdf.part").write_bytes(PDF[:5000])  # what an interrupted run left
+
+    result = CliRunner().invoke(fetch_command, ["--manifest", str(manifest), "--dest", str(dest), "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["fetched"][0]["status"] == "resumed"
+    assert result.stderr.splitlines() == [f"[1/1] {SYMBOL} ... resumed {len(PDF) / 1000:.1f} kB"]
+    assert server.requests_for(FILE)[-1].headers["Range"] == "bytes=5000-"  # the Range survives the redirect
+    assert (dest / "A_RES_80_16.pdf").read_bytes() == PDF
 
 
 def test_cli_user_errors_are_one_line(server: PdfServer, tmp_path: Path) -> None:
