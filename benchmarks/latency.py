@@ -4,7 +4,7 @@ The index is built once (or reused with --index), the assistant warmed up, then 
 set is asked `--repeat` times in one process; embedding the question is included. The plain LangChain
 recipe's similarity search (top 5) is timed on the same questions in the same process, as the baseline.
 
-    python benchmarks/latency.py --questions evals/questions.jsonl
+    python benchmarks/latency.py --questions evals/tune.jsonl
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def measure(args: argparse.Namespace, questions: list[str], scratch: Path) -> li
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "questions.jsonl")
+    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "tune.jsonl")
     parser.add_argument("--index", type=Path, help="reuse this index instead of building one")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

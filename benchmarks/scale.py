@@ -372,7 +372,7 @@ def measure_all(args: argparse.Namespace) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "questions.jsonl")
+    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "tune.jsonl")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 50], help="corpus multiples, smallest first")
     parser.add_argument("--repeat", type=int, default=2, help="times each question is asked and searched")
     parser.add_argument("--workdir", type=Path, help="keep copies, indexes and logs here (default: a temp dir)")

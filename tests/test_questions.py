@@ -16,10 +16,12 @@ import pytest
 from evals.questions import Fact, Question, load_facts, load_questions
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
-QUESTIONS = EVALS / "questions.jsonl"
+TUNE = EVALS / "tune.jsonl"
+HOLDOUT = EVALS / "holdout.jsonl"
 SMOKE = EVALS / "smoke.jsonl"
 FACTS = EVALS / "facts.toml"
 
+# The team's categories, then those of the questions written blind from the documents (issue 11).
 CATEGORY_MINIMUMS = {
     "dtg": 8,
     "structure": 12,
@@ -30,7 +32,12 @@ CATEGORY_MINIMUMS = {
     "distractor": 10,
     "precedent": 6,
     "commentary": 6,
-    "unanswerable": 12,
+    "unanswerable": 30,
+    "other_resolutions": 60,
+    "lay_paraphrase": 30,
+    "two_part": 20,
+    "lineage": 20,
+    "convention": 10,
 }
 REQUIRED = {"id": str, "category": str, "question": str, "evidence": list}
 OPTIONAL = {"answer_any": list, "answer_all": list, "abstain": bool, "notes": str}
@@ -46,7 +53,8 @@ def raw_lines(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def full() -> list[Question]:
-    return load_questions(QUESTIONS)
+    """Every question, tune and holdout."""
+    return load_questions(TUNE) + load_questions(HOLDOUT)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +81,7 @@ def passages(shared_corpus: Path) -> list[tuple[str, str]]:
 # --- format -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [QUESTIONS, SMOKE], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [TUNE, HOLDOUT, SMOKE], ids=lambda p: p.name)
 def test_every_line_is_an_object_with_the_required_keys_and_types(path: Path) -> None:
     for number, line in enumerate(raw_lines(path), 1):
         record = json.loads(line)
@@ -90,37 +98,41 @@ def test_every_line_is_an_object_with_the_required_keys_and_types(path: Path) ->
         assert set(record) <= set(REQUIRED) | set(OPTIONAL), f"{path.name}:{number}: unknown keys"
 
 
-@pytest.mark.parametrize("path", [QUESTIONS, SMOKE], ids=lambda p: p.name)
-def test_ids_are_unique_and_name_their_category(path: Path) -> None:
-    questions = load_questions(path)
-    ids = Counter(q.id for q in questions)
+def test_ids_are_unique_across_the_split(full: list[Question]) -> None:
+    ids = Counter(q.id for q in full)
     assert [i for i, n in ids.items() if n > 1] == []
-    for q in questions:
-        assert re.fullmatch(rf"{re.escape(q.category)}-\d\d", q.id), q.id
+    assert all(re.fullmatch(r"[a-z0-9_]+-\d{2,3}", q.id) for q in full)
 
 
-def test_smoke_is_a_subset_of_the_full_set_line_for_line() -> None:
-    full_lines = set(raw_lines(QUESTIONS))
+def test_the_split_is_the_stratified_one_and_holds_out_two_fifths_of_each_category(full: list[Question]) -> None:
+    from evals.split import holdout_ids
+
+    by_category: dict[str, list[str]] = {}
+    for q in full:
+        by_category.setdefault(q.category, []).append(q.id)
+    held = {q.id for q in load_questions(HOLDOUT)}
+    assert held == holdout_ids(by_category)
+    for category, ids in by_category.items():
+        assert len(held & set(ids)) >= 0.4 * len(ids), category
+
+
+def test_smoke_is_a_subset_of_the_question_set_line_for_line() -> None:
+    every_line = set(raw_lines(TUNE)) | set(raw_lines(HOLDOUT))
     smoke_lines = raw_lines(SMOKE)
     assert 20 <= len(smoke_lines) <= 30
-    assert [line for line in smoke_lines if line not in full_lines] == []
-
-
-def test_smoke_covers_every_category(full: list[Question]) -> None:
-    smoke = load_questions(SMOKE)
-    assert {q.category for q in smoke} == {q.category for q in full} == set(CATEGORY_MINIMUMS)
+    assert [line for line in smoke_lines if line not in every_line] == []
 
 
 def test_category_minimums(full: list[Question]) -> None:
     counts = Counter(q.category for q in full)
     short = {c: (counts[c], n) for c, n in CATEGORY_MINIMUMS.items() if counts[c] < n}
     assert short == {}
-    assert len(full) >= 90
+    assert len(full) >= 300
 
 
-def test_at_least_a_tenth_must_abstain_and_those_carry_no_evidence_or_answer(full: list[Question]) -> None:
+def test_unanswerable_questions_abstain_and_carry_no_evidence_or_answer(full: list[Question]) -> None:
     abstain = [q for q in full if q.abstain]
-    assert len(abstain) >= 0.1 * len(full)
+    assert len(abstain) >= CATEGORY_MINIMUMS["unanswerable"]
     assert {q.category for q in abstain} == {"unanswerable"}
     for q in abstain:
         assert q.evidence == () and q.answer_any == () and q.answer_all == (), q.id
