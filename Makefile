@@ -5,7 +5,7 @@ GMA    := $(VENV)/bin/gma
 CORPUS ?= ../shared/corpus
 INDEX  ?= .gma
 
-.PHONY: setup index demo test lint eval bench scale clean
+.PHONY: setup index demo test check lint eval bench scale screenshot clean
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,10 @@ demo: index
 test: setup
 	$(PY) -m pytest
 
+# The README's screenshot, from the real corpus indexed in a temporary folder.
+screenshot: setup
+	GMA_SCREENSHOT=$(CURDIR)/docs/screenshots/ask.png $(PY) -m pytest -q tests/test_ui_browser.py -k ask_in_a_real_browser
+
 lint: setup
 	$(VENV)/bin/ruff check assistant ingest corpus evals ui tests benchmarks
 
@@ -33,7 +37,8 @@ lint: setup
 eval: setup
 	rm -rf reports/eval-index
 	$(GMA) ingest $(CORPUS) --index reports/eval-index
-	$(GMA) eval --questions evals/questions.jsonl --index reports/eval-index --report reports/eval
+	$(GMA) eval --questions evals/tune.jsonl --index reports/eval-index --report reports/eval-tune
+	$(GMA) eval --questions evals/holdout.jsonl --index reports/eval-index --report reports/eval-holdout
 
 bench: setup
 	$(PY) benchmarks/ingest.py --corpus $(CORPUS) --runs 3
