@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from assistant.worddiff import DiffPiece
 
 INDEX_HELP = "Index directory (default: $GMA_HOME, else ./.gma)."
+# `gma ingest` / `gma remove` when some files failed and the rest were done: a script can tell it from
+# success (0), from nothing done (1) and from a usage error (2, click's).
+EXIT_PARTIAL = 3
 
 
 @contextmanager
@@ -62,7 +65,10 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> None:
     """Parse, split into citable passages, embed and index every PDF, Markdown, text and HTML file
-    under PATHS. Unchanged files cost nothing; a file that cannot be read is reported and skipped."""
+    under PATHS. Unchanged files cost nothing; a file that cannot be read is reported and skipped.
+
+    Exit status: 0 when every file is indexed (or unchanged), 3 when some files failed and the others
+    were indexed, 1 when none could be."""
     from ingest.embedder import Embedder
     from ingest.pipeline import Ingestor
 
@@ -335,8 +341,8 @@ def _print_report(report: object, as_json: bool) -> None:
             f"{len(report.removed)} removed, {len(report.failed)} failed; {report.passages} passages written, "
             f"{report.total_passages} in the index ({report.seconds:.1f} s)"
         )
-    if report.failed and not (report.added or report.updated or report.unchanged or report.removed):
-        sys.exit(1)
+    if report.failed:
+        sys.exit(EXIT_PARTIAL if report.added or report.updated or report.unchanged or report.removed else 1)
 
 
 @main.command()

@@ -4,6 +4,7 @@ out, and what kind of answer it wants."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,8 +14,12 @@ from ingest.vocabulary import expansions, spell_out, states_named
 
 # Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
 MAX_QUESTION_CHARS = 2000
-# Control characters, and whole terminal escape sequences (pasted coloured output) so no "[31m" is left.
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]+")
+# Whole terminal escape sequences, so that pasted output leaves nothing of them: colours and cursor moves
+# (CSI, "\x1b[31m"), operating-system commands such as a window title (OSC, "\x1b]0;title\x07"), and the
+# two-character escapes; in their 7-bit and 8-bit forms.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b[ -~]?"
+)
 
 _SYMBOL = re.compile(
     r"\b(?:(A/RES/|A/)(\d{2,3})/(\d{1,4})|(?:resolutions?|res\.?|decision)\s+(\d{2,3})/(\d{1,4})|(\d{2})/(\d{1,3}))\b",
@@ -89,13 +94,17 @@ class Query:
 
 
 def clean_question(text: str) -> str:
-    """The question as searched: control characters become spaces and blanks collapse; empty and overlong
-    questions are refused with the reason.
+    """The question as searched: NFKC-normalised (full-width and compatibility forms as plain letters),
+    terminal escape sequences and control characters become spaces, invisible format characters (bidi
+    overrides, zero-width spaces and joiners, Unicode category Cf) are dropped, blanks collapse; empty and
+    overlong questions are refused with the reason.
 
     >>> clean_question("  What is\\x00 a DTG?\\n")
     'What is a DTG?'
     """
-    cleaned = " ".join(_CONTROL.sub(" ", text).split())
+    text = _ESCAPE_SEQUENCE.sub(" ", unicodedata.normalize("NFKC", text))
+    visible = (" " if unicodedata.category(c) == "Cc" else c for c in text if unicodedata.category(c) != "Cf")
+    cleaned = " ".join("".join(visible).split())
     if not cleaned:
         raise QuestionError("the question is empty: ask about the documents, e.g. What are the two DTGs?")
     if len(cleaned) > MAX_QUESTION_CHARS:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant.cli import main
+from assistant.cli import EXIT_PARTIAL, main
 from ingest.store import IndexStore
 
 RESOLUTION = """---
@@ -46,13 +46,15 @@ def test_ingest_json_shape_and_rerun(docs: Path, tmp_path: Path) -> None:
     index = tmp_path / "idx"
     runner = CliRunner()
     first = runner.invoke(main, ["ingest", str(docs), "--index", str(index), "--json"])
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == EXIT_PARTIAL == 3, "one file failed, the others were indexed"
     result = json.loads(first.stdout)
     assert result["added"] == 3 and result["updated"] == 0 and result["unchanged"] == 0
     assert result["passages"] == 12
     assert result["failed"] == [{"path": str((docs / "broken.txt").resolve()), "error": "binary data, not text (is the extension right?)"}]
     again = json.loads(runner.invoke(main, ["ingest", str(docs), "--index", str(index), "--json"]).stdout)
     assert (again["added"], again["unchanged"], again["passages"]) == (0, 3, 0)
+    (docs / "broken.txt").unlink()
+    assert runner.invoke(main, ["ingest", str(docs), "--index", str(index)]).exit_code == 0, "all indexed"
 
 
 def test_only_failures_exit_non_zero_with_one_line_each(tmp_path: Path) -> None:
@@ -86,6 +88,7 @@ def test_sigkill_mid_ingest_leaves_the_previous_index_answering(docs: Path, tmp_
     index = tmp_path / "idx"
     gma = [sys.executable, "-m", "assistant"]
     env = {**os.environ, "GMA_HOME": str(index)}
+    (docs / "broken.txt").unlink()  # every file indexed: exit 0
     subprocess.run([*gma, "ingest", str(docs)], env=env, check=True, capture_output=True)
     store = IndexStore(index)
     live = store.require_current()
