@@ -33,8 +33,21 @@ def _user_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from exc
 
 
-def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    """A tqdm bar on stderr (hidden when stderr is not a terminal) fed by (stage, done, total)."""
+def _progress(quiet: bool) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """Progress on stderr fed by (stage, done, total): a tqdm bar on a terminal; elsewhere (a log, a CI
+    job) a line at each tenth of a stage, so a long ingest is never silent; nothing with --quiet."""
+    if quiet:
+        return (lambda stage, done, total: None), (lambda: None)
+    if not sys.stderr.isatty():
+        shown: dict[str, int] = {}
+
+        def line(stage: str, done: int, total: int) -> None:
+            tenth = 10 * done // max(total, 1)
+            if shown.get(stage, -1) < tenth:
+                shown[stage] = tenth
+                click.echo(f"{stage}: {done:,} of {total:,}", err=True)
+
+        return line, lambda: None
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
@@ -42,7 +55,7 @@ def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]
     def update(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="passage", file=sys.stderr, disable=None, leave=False)
+            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
         bar.update(done - bar.n)
 
     def close() -> None:
@@ -63,7 +76,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> None:
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool) -> None:
     """Parse, split into citable passages, embed and index every PDF, Markdown, text and HTML file
     under PATHS. Unchanged files cost nothing; a file that cannot be read is reported and skipped.
 
@@ -73,7 +87,7 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> No
     from ingest.pipeline import Ingestor
 
     settings = Settings.from_env(index_dir=index_dir)
-    update, close = _progress_bar()
+    update, close = _progress(quiet)
     with _user_errors():
         ingestor = Ingestor(
             settings.index_dir, Embedder(settings.embed_model), progress=update, chroma_url=settings.chroma_url

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -151,20 +153,16 @@ class Ingestor:
         return report
 
     def _discover(self, paths: Sequence[Path], report: IngestReport) -> list[Path]:
+        """The supported files under `paths`; every path that cannot be followed (a symbolic-link loop, a
+        dangling link, a folder it may not read) is reported on its own line and the rest are still found."""
         found: list[Path] = []
         index_root = self.store.root.resolve()
         for path in paths:
-            if not path.exists():
-                report.failed.append(Failure(str(path), "no such file or directory"))
-            elif path.is_dir():
-                for child in sorted(path.rglob("*")):
-                    hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                    inside_index = index_root in child.resolve().parents
-                    if child.is_file() and not hidden and not inside_index:
-                        found.append(child)
-            else:
-                found.append(path)
-        unique = list(dict.fromkeys(p.resolve() for p in found))
+            if path.is_dir():
+                found += _files_under(path, index_root, report)
+            elif (resolved := _resolved(path, report)) is not None:
+                found.append(resolved)
+        unique = list(dict.fromkeys(found))
         for path in unique:
             if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
                 report.failed.append(Failure(str(path), f"unsupported file type {path.suffix or '(no extension)'}"))
@@ -178,7 +176,10 @@ class Ingestor:
         by_doc = {r.doc_id: p for p, r in records.items() if Path(p).exists() and not r.alternate}
         changed: dict[str, _Parsed] = {}
         demoted: list[str] = []
-        for path in candidates:
+        candidates = list(candidates)
+        for number, path in enumerate(candidates, 1):
+            if self.progress:
+                self.progress("reading files", number, len(candidates))
             key = str(path)
             try:
                 data = path.read_bytes()
@@ -294,9 +295,40 @@ class Ingestor:
             nonlocal done
             done += n
             if self.progress:
-                self.progress("embedding", done, len(ids))
+                self.progress("embedding sentences", done, len(ids))
 
         vectors.add(ids, self.embedder.embed_documents(texts, progress=step), metadatas)
+
+
+def _files_under(root: Path, index_root: Path, report: IngestReport) -> list[Path]:
+    """The files of a folder tree, hidden ones and the index's own left out; links to folders are not
+    followed (a loop of them would never end); unreadable folders are reported."""
+
+    def unreadable(error: OSError) -> None:
+        report.failed.append(Failure(str(error.filename), f"cannot read the folder ({error.strerror or error})"))
+
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(n for n in names if not n.startswith(".")):
+            resolved = _resolved(Path(folder) / name, report)
+            if resolved is not None and resolved.is_file() and index_root not in resolved.parents:
+                files.append(resolved)
+    return files
+
+
+def _resolved(path: Path, report: IngestReport) -> Path | None:
+    """The real path of a file, or None (reported) for one that is missing or a link that leads nowhere."""
+    try:
+        return path.resolve(strict=True)
+    except FileNotFoundError:
+        reason = "dangling symbolic link" if path.is_symlink() else "no such file or directory"
+    except RuntimeError:  # Python 3.11 reports a symbolic-link loop this way
+        reason = "symbolic-link loop"
+    except OSError as exc:
+        reason = "symbolic-link loop" if exc.errno == errno.ELOOP else f"cannot open the file ({exc.strerror or exc})"
+    report.failed.append(Failure(str(path), reason))
+    return None
 
 
 def _with_sources(passages: list[Passage], files: dict[str, FileRecord]) -> list[Passage]:

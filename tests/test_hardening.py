@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from assistant.query import analyse, clean_question
+from ingest.errors import ReadError
+from ingest.pipeline import Ingestor
+from ingest.readers import reader_for
+from tests.fakes import HashEmbedder
+from tests.pdf_factory import write_un_pdf
+from tests.test_pdf_reader import RESOLUTION
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PLAIN = "Who chairs the Global Mechanism?"
 
@@ -40,3 +53,118 @@ def test_bidi_and_zero_width_characters_are_removed_before_analysis(hidden: str)
 
 def test_compatibility_forms_read_as_plain_letters() -> None:
     assert clean_question("Ｗｈｏ chairs the ﬁnal ＤＴＧ？") == "Who chairs the final DTG?"
+
+
+# --- files: bounded readers, discovery that never aborts ---------------------------------------------------
+
+BOMB = (
+    "---\n"
+    'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    + "".join(f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefg", "bcdefgh", strict=True))
+    + "title: Widgets\n---\n\nA short note on widgets.\n"
+)
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_under_a_memory_cap(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.md"
+    bomb.write_text(BOMB, encoding="utf-8")
+    assert len(BOMB) < 1000
+    # 9**8 strings once the aliases are expanded: tens of GB. Under a 2 GB cap the old reader died.
+    script = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+        "from pathlib import Path; from ingest.errors import ReadError; from ingest.readers import reader_for;"
+        f"path = Path({str(bomb)!r})\n"
+        "try:\n    reader_for(path).read(path)\nexcept ReadError as exc:\n    print(exc.reason)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "aliases (*name) are not allowed" in done.stdout
+
+
+def test_front_matter_keeps_scalar_fields_and_has_a_size_limit(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("---\ntitle: Widgets\ndate: 2097-12-09\ntags: [a, b]\n---\n\nA short note.\n", encoding="utf-8")
+    assert reader_for(note).read(note).hints == {"title": "Widgets", "date": "2097-12-09"}
+    note.write_text("---\ntitle: " + "w" * 20_000 + "\n---\n\nA short note.\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="16,384-character limit"):
+        reader_for(note).read(note)
+
+
+def test_files_over_the_size_or_page_limit_are_refused_naming_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.readers.base.MAX_FILE_BYTES", 1_000)
+    big = tmp_path / "big.txt"
+    big.write_text("A line of text.\n" * 100, encoding="utf-8")
+    with pytest.raises(ReadError, match="over the 0 MB limit"):
+        reader_for(big).read(big)
+    monkeypatch.setattr("ingest.readers.base.MAX_FILE_BYTES", 20_000_000)
+    monkeypatch.setattr("ingest.readers.pdf.MAX_PAGES", 1)
+    pdf = write_un_pdf(RESOLUTION, tmp_path / "two-pages.pdf")
+    with pytest.raises(ReadError, match="2 pages is over the 1-page limit"):
+        reader_for(pdf).read(pdf)
+
+
+def test_links_that_loop_or_lead_nowhere_and_unreadable_folders_cost_one_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "locked").mkdir(parents=True)
+    (docs / "good.md").write_text("# Widgets\n\nA short note on widgets.\n", encoding="utf-8")
+    (docs / "loop-a.md").symlink_to(docs / "loop-b.md")
+    (docs / "loop-b.md").symlink_to(docs / "loop-a.md")
+    (docs / "gone.md").symlink_to(docs / "missing.md")
+    (docs / "again").symlink_to(docs, target_is_directory=True)  # a folder loop: never followed
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:  # root reads every folder, so the refusal is simulated
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = Ingestor(tmp_path / "index", HashEmbedder()).ingest([docs])
+    reasons = {Path(f.path).name: f.error for f in report.failed}
+    assert reasons == {
+        "loop-a.md": "symbolic-link loop",
+        "loop-b.md": "symbolic-link loop",
+        "gone.md": "dangling symbolic link",
+        "locked": "cannot read the folder (Permission denied)",
+    }
+    assert [Path(p).name for p in report.added] == ["good.md"]
+
+
+def test_paragraph_and_footnote_numbers_of_any_length(tmp_path: Path) -> None:
+    from corpus.manifest import Manifest
+    from ingest.metadata import MetadataResolver
+    from ingest.segment import Segmenter
+
+    lines = [f"{n}. The working group considered item {n} of its agenda.\n" for n in range(1, 1003)]
+    lines[999] = "1000. The working group considered widgets.<sup>1000</sup>\n"
+    report = tmp_path / "report.md"
+    report.write_text("---\nsymbol: A/99/300\n---\n\n" + "".join(lines) + "\n[^1000]: A note on widgets.\n")
+    parsed = reader_for(report).read(report)
+    passages = Segmenter().segment(MetadataResolver(Manifest.load()).describe(parsed), parsed.blocks)
+    by_locator = {p.locator: p for p in passages}
+    assert [f"para. {n}" in by_locator for n in (999, 1000, 1001, 1002)] == [True] * 4
+    assert by_locator["para. 1000"].text == "The working group considered widgets."
+    assert by_locator["footnote 1000"].cited_by == (by_locator["para. 1000"].passage_id,)
+
+
+def test_ingest_without_a_terminal_prints_progress_lines_unless_quiet(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(12):
+        (docs / f"note{n}.md").write_text(f"# Note {n}\n\nA short note on widgets, number {n}.\n", encoding="utf-8")
+    loud = CliRunner().invoke(main, ["ingest", str(docs), "--index", str(tmp_path / "a")])
+    assert loud.exit_code == 0, loud.output
+    progress = [line for line in loud.stderr.splitlines() if line.startswith(("reading files:", "embedding sentences:"))]
+    assert "reading files: 1 of 12" in progress and "reading files: 12 of 12" in progress
+    assert any(line.startswith("embedding sentences:") for line in progress)
+    quiet = CliRunner().invoke(main, ["ingest", str(docs), "--index", str(tmp_path / "b"), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""

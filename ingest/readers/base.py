@@ -10,6 +10,9 @@ from ingest.models import ParsedFile
 
 # A text file with more than this share of control characters is binary data under a text name.
 MAX_CONTROL_SHARE = 0.01
+# Far beyond any document of the corpus (the longest text is 15 kB, the 46-page Convention 0.5 MB as a
+# PDF): a larger "document" is a dump or a log, and would hold an ingest for many minutes.
+MAX_FILE_BYTES = 20_000_000
 
 
 class Reader(Protocol):
@@ -21,7 +24,8 @@ class Reader(Protocol):
 
 
 def decode_text(path: Path) -> str:
-    """Read a UTF-8 text file, refusing empty, binary and non-UTF-8 files with a clear reason."""
+    """Read a UTF-8 text file, refusing empty, binary, oversized and non-UTF-8 files with a clear reason."""
+    check_size(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -40,3 +44,13 @@ def decode_text(path: Path) -> str:
     if controls > MAX_CONTROL_SHARE * len(text):
         raise ReadError(path, "binary data, not text (is the extension right?)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_size(path: Path) -> None:
+    """ReadError when the file is larger than a reader accepts (MAX_FILE_BYTES)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(path, f"cannot open the file ({exc.strerror or exc})") from exc
+    if size > MAX_FILE_BYTES:
+        raise ReadError(path, f"{size / 1e6:.1f} MB is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit for one document")

@@ -8,8 +8,8 @@ from collections import Counter
 
 from ingest.marks import mark
 
-_SUP = re.compile(r"<sup>\s*(\d{1,4})\s*</sup>")
-_MD_FOOTREF = re.compile(r"\[\^(\d{1,4})\]")
+_SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>")
+_MD_FOOTREF = re.compile(r"\[\^(\d+)\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")

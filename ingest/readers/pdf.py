@@ -28,6 +28,7 @@ from ingest.errors import ReadError
 from ingest.marks import MARK_PATTERN, mark, without_marks
 from ingest.metadata import SYMBOL_PATTERN
 from ingest.models import Block, BlockKind, ParsedFile
+from ingest.readers.base import check_size
 from ingest.readers.cleanup import join_lines, normalize_space, repair_pypdf_spacing
 from ingest.readers.official import (
     PARAGRAPH_START,
@@ -60,11 +61,13 @@ _MASTHEAD = tuple(
 )
 _DISTRIBUTION = re.compile(r"distr\.?:?\s*(general|limited|restricted)", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b")
-_FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
+_FOOTNOTE_START = re.compile(r"^(\d+)\s+(?=\S)")
 _SENTENCE_END = tuple(".:;!?”\"’)")
 # The word a run of text ends with (no space after it) and the word the next run starts with.
 _RUN_END_WORD = re.compile(r"([^\W\d_]+)$")
 _RUN_START_WORD = re.compile(r" ?([^\W\d_]+)")
+# The longest UN reports run to a few hundred pages; a PDF far beyond is not one document to cite.
+MAX_PAGES = 2000
 _BAND = 0.1  # the top and bottom tenth of a page hold its headers and footers
 _SMALL = 0.9  # type this much smaller than the body's is a footnote or a marker
 _MAX_HEADING_CHARS = 150
@@ -141,11 +144,9 @@ def _opened(path: Path) -> Iterator[Any]:
     decrypt or read (raised inside the `with` block too)."""
     import pypdf
 
-    try:
-        if path.stat().st_size == 0:
-            raise ReadError(path, "empty file")
-    except OSError as exc:
-        raise ReadError(path, f"cannot open the file ({exc.strerror or exc})") from exc
+    check_size(path)
+    if path.stat().st_size == 0:
+        raise ReadError(path, "empty file")
     with _quiet_pypdf():
         try:
             document = pypdf.PdfReader(path)
@@ -153,6 +154,8 @@ def _opened(path: Path) -> Iterator[Any]:
                 raise ReadError(path, "encrypted PDF (needs a password)")
             if not document.pages:
                 raise ReadError(path, "not a valid PDF (it has no pages)")
+            if len(document.pages) > MAX_PAGES:
+                raise ReadError(path, f"{len(document.pages):,} pages is over the {MAX_PAGES:,}-page limit for one document")
             yield document
         except ReadError:
             raise

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
+import yaml.composer
 
 from ingest.errors import ReadError
 from ingest.marks import without_marks
@@ -22,14 +24,29 @@ from ingest.readers.cleanup import (
 )
 from ingest.readers.official import is_official_text, official_blocks, split_text_pages
 
+# Front matter names a document in a few fields; anything longer is not front matter.
+MAX_FRONT_MATTER_CHARS = 16_384
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases: `*name` repeated through a few anchors turns a 500-byte header
+    into gigabytes when its values are read ("billion laughs"); front matter never needs them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+](?=\s|$)|[•▪◦▶])\s*(?:▶\s*)?(.*)$")
-_MD_FOOTDEF = re.compile(r"^\s*\[\^(\d{1,4})\]:\s*(.*)$")
-_FOOTNOTE_START = re.compile(r"^\s*(\d{1,4})\s+(\S.*)$", re.DOTALL)
+_MD_FOOTDEF = re.compile(r"^\s*\[\^(\d+)\]:\s*(.*)$")
+_FOOTNOTE_START = re.compile(r"^\s*(\d+)\s+(\S.*)$", re.DOTALL)
 # Inside a run of lines, these start a new paragraph even without a blank line before them.
-_PARAGRAPH_START = re.compile(r"^\s*(\d{1,3}\.\s+\S|\([a-z]{1,3}\)\s+\S)")
+_PARAGRAPH_START = re.compile(r"^\s*(\d+\.\s+\S|\([a-z]{1,3}\)\s+\S)")
 _BYLINE = re.compile(r"^\s*By\s+([^,]{3,80}?)(?:,.*)?$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}$")
 # A plain-text heading: one short line that does not end a sentence.
@@ -94,13 +111,19 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, str], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    if len(match.group(1)) > MAX_FRONT_MATTER_CHARS:
+        raise ReadError(path, f"YAML front matter over the {MAX_FRONT_MATTER_CHARS:,}-character limit")
     try:
-        data = yaml.safe_load(match.group(1)) or {}
+        data = yaml.load(match.group(1), Loader=_NoAliasLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise ReadError(path, f"invalid YAML front matter ({str(exc).splitlines()[0]})") from exc
     if not isinstance(data, dict):
         raise ReadError(path, "YAML front matter is not a mapping of fields")
-    hints = {str(k): normalize_space(str(v)) for k, v in data.items() if v is not None and str(v).strip()}
+    hints = {
+        str(k): normalize_space(str(v))
+        for k, v in data.items()
+        if isinstance(v, str | int | float | date) and str(v).strip()
+    }
     return hints, text[match.end() :]
 
 
