@@ -105,6 +105,7 @@ class Answer:
     retrieved: tuple[Passage, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    notice: str = ""  # said beside the answer, e.g. that a question not in English was searched as written
 
     @property
     def abstained(self) -> bool:
@@ -132,6 +133,7 @@ class Answer:
             "retrieved": [p.to_dict() for p in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "message": self.message,
+            "notice": self.notice,
         }
 
 

@@ -154,7 +154,7 @@ def search(
     if not results:
         click.echo("No passage found.")
     for number, result in enumerate(results, 1):
-        click.echo(f"[{number}] {result['citation']} ({result['date'] or 'undated'}) score {result['score']:.4f}")
+        _say(f"[{number}] {result['citation']} ({result['date'] or 'undated'}) score {result['score']:.4f}")
         click.echo(_highlight(result["text"], result.get("matches", [])))
         click.echo()
 
@@ -177,16 +177,18 @@ def _known_references() -> Iterator[None]:
 
 def _marked(pieces: Sequence[DiffPiece]) -> str:
     """A word diff as text: [-deleted-] and {+inserted+} words, red and green on a terminal."""
+    from assistant.query import terminal_safe
     from assistant.worddiff import DiffOp
 
     shown = []
     for piece in pieces:
+        text = terminal_safe(piece.text)
         if piece.op == DiffOp.DELETE:
-            shown.append(click.style(f"[-{piece.text}-]", fg="red"))
+            shown.append(click.style(f"[-{text}-]", fg="red"))
         elif piece.op == DiffOp.INSERT:
-            shown.append(click.style(f"{{+{piece.text}+}}", fg="green"))
+            shown.append(click.style(f"{{+{text}+}}", fg="green"))
         else:
-            shown.append(piece.text)
+            shown.append(text)
     return " ".join(shown)
 
 
@@ -205,11 +207,11 @@ def history(citation: str, index_dir: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
         return
-    click.echo(f"{found.cited.citation}: first seen {found.first_seen or 'undated'}, "
+    _say(f"{found.cited.citation}: first seen {found.first_seen or 'undated'}, "
                f"worded as now since {found.unchanged_since or 'undated'}, {len(found.versions)} version(s)\n")
     for number, version in enumerate(found.versions, 1):
         passage = version.passage
-        click.echo(f"[{number}] {passage.citation} ({passage.doc.date or 'undated'}) similarity {version.similarity:.2f}")
+        _say(f"[{number}] {passage.citation} ({passage.doc.date or 'undated'}) similarity {version.similarity:.2f}")
         click.echo(f"  {_marked(version.diff)}\n")
 
 
@@ -234,7 +236,7 @@ def diff(doc_a: str, doc_b: str, index_dir: Path | None, as_json: bool) -> None:
     click.echo(f"{found.a} -> {found.b}: {counts}\n")
     for change in found.paragraphs:
         where = " -> ".join(p.locator for p in (change.a, change.b) if p is not None)
-        click.echo(f"{change.status.value:>9}  {where}")
+        _say(f"{change.status.value:>9}  {where}")
         if change.status != ChangeStatus.UNCHANGED:
             click.echo(f"  {_marked(change.diff)}")
 
@@ -256,17 +258,19 @@ def ask(question: str, k: int, llm: str | None, index_dir: Path | None, as_json:
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
+    if answer.notice:
+        click.echo(f"note: {answer.notice}", err=True)
     if answer.abstained:
         click.echo(answer.message)
         shown, heading = answer.retrieved[:3], "Closest passages:"
     else:
-        click.echo(answer.text)
+        _say(answer.text)
         shown, heading = answer.citations, "Cited passages:"
     if shown:
         click.echo(f"\n{heading}")
     for passage in shown:
-        click.echo(f"[{passage.citation}] {passage.doc.title} ({passage.doc.date or 'undated'})")
-        click.echo(f"  {passage.text}")
+        _say(f"[{passage.citation}] {passage.doc.title} ({passage.doc.date or 'undated'})")
+        _say(f"  {passage.text}")
 
 
 @main.command("eval")
@@ -328,8 +332,18 @@ def _metrics_table(result: object) -> str:
     return "\n".join(lines)
 
 
+def _say(text: str) -> None:
+    """Print a line holding document text, made safe for the terminal (assistant.query.terminal_safe)."""
+    from assistant.query import terminal_safe
+
+    click.echo(terminal_safe(text))
+
+
 def _highlight(text: str, spans: list[list[int]]) -> str:
-    """Matched words in bold when the terminal shows styles."""
+    """Matched words in bold when the terminal shows styles; the text made safe for it first."""
+    from assistant.query import terminal_safe
+
+    text = terminal_safe(text)  # one character for one: the spans still hold
     out, position = [], 0
     for start, end in spans:
         out += [text[position:start], click.style(text[start:end], bold=True, fg="yellow")]

@@ -115,6 +115,22 @@ def clean_question(text: str) -> str:
     return cleaned
 
 
+def terminal_safe(text: str) -> str:
+    """Document text fit to print on a terminal: every control character but newline and tab, and every
+    invisible format character (bidi overrides), becomes U+FFFD, so that an escape sequence planted in a
+    document shows as text instead of clearing the screen or retitling the window. One character for one,
+    so offsets into the text (highlighted matches) still hold.
+
+    >>> terminal_safe("Agreed.\\x1b]0;PWNED\\x07")
+    'Agreed.\ufffd]0;PWNED\ufffd'
+    """
+    return "".join(
+        "\ufffd" if (category == "Cc" and c not in "\n\t") or category == "Cf" else c
+        for c in text
+        for category in (unicodedata.category(c),)
+    )
+
+
 def analyse(text: str) -> Query:
     """Read the symbols, paragraphs, wording, acronyms and kind of question off a query.
 

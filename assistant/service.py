@@ -5,11 +5,13 @@ The CLI builds one per command, the UI one per process (st.cache_resource), the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from assistant.answer import Answer, ExtractiveAnswerer
 from assistant.docdiff import DocumentDiff, diff_documents
 from assistant.history import ParagraphHistory, paragraph_history
+from assistant.language import language_notice
 from assistant.lineage import resolve_passage
 from assistant.phrase import PhraseHit, PhraseSearcher
 from assistant.query import clean_question
@@ -73,8 +75,11 @@ class Assistant:
         if backend:
             from assistant.llm import GenerativeAnswerer, LlmBackend
 
-            return GenerativeAnswerer(self.searcher, LlmBackend.parse(backend).chat_model()).answer(question, k, filters)
-        return ExtractiveAnswerer(self.searcher).answer(question, k, filters)
+            answer = GenerativeAnswerer(self.searcher, LlmBackend.parse(backend).chat_model()).answer(question, k, filters)
+        else:
+            answer = ExtractiveAnswerer(self.searcher).answer(question, k, filters)
+        notice = language_notice(question)
+        return replace(answer, notice=notice) if notice else answer
 
     def history(self, citation: str) -> ParagraphHistory:
         """The cited paragraph's versions across its series, oldest first (assistant/history.py).

@@ -168,3 +168,27 @@ def test_ingest_without_a_terminal_prints_progress_lines_unless_quiet(tmp_path: 
     assert any(line.startswith("embedding sentences:") for line in progress)
     quiet = CliRunner().invoke(main, ["ingest", str(docs), "--index", str(tmp_path / "b"), "--quiet"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_document_text_printed_on_a_terminal_carries_no_escape_sequence(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from assistant.query import terminal_safe
+
+    assert terminal_safe("a\x1b[2Jb\u202ec\nd\te") == "a\ufffd[2Jb\ufffdc\nd\te"
+    planted = tmp_path / "planted.md"
+    planted.write_text(
+        "# Widget note\n\nThe widget forum meets yearly.\x1b]0;PWNED\x07\x1b[2J Its chair rotates.\n\n"
+        + "The forum also hears the views of observers on widgets.\n\n" * 10,  # few controls in much text
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("assistant.service.Embedder", lambda *a, **k: HashEmbedder())
+    index = str(tmp_path / "index")
+    assert CliRunner().invoke(main, ["ingest", str(planted), "--index", index]).exit_code == 0
+    for command in (["search", "widget forum"], ["search", "widget forum", "--phrase"], ["ask", "When does the widget forum meet?"]):
+        result = CliRunner().invoke(main, [*command, "--index", index])
+        assert result.exit_code == 0, result.output
+        assert "widget forum" in result.stdout.lower()
+        assert "\x1b]" not in result.stdout and "\x07" not in result.stdout and "\x1b[2J" not in result.stdout

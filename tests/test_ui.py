@@ -220,6 +220,10 @@ def test_ask_answers_with_citation_chips_and_keeps_the_history(ui_index: Path, m
     assert 1 <= len(abstention.expander) <= 3, "the closest passages are offered for reading"
     assert at.chat_message[1].expander[0].label == "[1] Example analysis, section 1", "history kept"
 
+    at.chat_input[0].set_value("Quels sont les deux groupes thématiques du mécanisme ?").run()
+    assert not at.exception, at.exception
+    assert at.chat_message[5].info[0].value.startswith("The question looks French"), "searched as written, and said"
+
 
 @pytest.mark.model
 @pytest.mark.slow

@@ -30,6 +30,8 @@ def choose_backend(configured: str | None) -> str | None:
 
 def show_answer(assistant: Assistant, answer: Answer) -> None:
     """The answer with numbered citation chips, or the abstention with the closest passages to read."""
+    if answer.notice:
+        st.info(answer.notice)
     if answer.abstained:
         st.warning(answer.message or "No answer found in the indexed documents.")
         closest = answer.retrieved[:CLOSEST_SHOWN]
