@@ -34,7 +34,10 @@ _MASTHEAD_LINE = re.compile(
 )
 # The landmarks of a masthead, in the order UN documents print them.
 _DISTRIBUTION = re.compile(r"Distr\.?:?\s*(General|Limited|Restricted)\b\s*(?:(\d{1,2}\s+[A-Za-z]+\s+\d{4}))?", re.I)
-_ADOPTED = re.compile(r"\b(Resolution|Decision) adopted by the (General Assembly|Security Council)\s+on\s+" r"(\d{1,2}\s+[A-Za-z]+\s+\d{4})", re.I)
+_ADOPTED = re.compile(
+    r"\b(Resolution|Decision) adopted by the (General Assembly|Security Council)\s+on\s+(\d{1,2}\s+[A-Za-z]+\s+\d{4})",
+    re.I,
+)
 _SESSION = re.compile(r"\b([A-Z][a-z]+(?:-[a-z]+)?) (?:special |emergency special )?session\b")
 _AGENDA = re.compile(r"\bAgenda items?\s+(\d+(?:\s*\([a-z]{1,3}\))?)\s*(.*)$", re.I | re.S)
 _COMMITTEE_REPORT = re.compile(r"\[on the report of the ([A-Z][a-z]+(?: [A-Z][a-z]+)*) Committee \(([^,)\]]+)")
@@ -89,9 +92,6 @@ class Masthead:
         """A document's date: its adoption date, else (a draft, a report) its distribution date."""
         return self.adopted or self.distributed
 
-    @property
-    def found(self) -> bool:
-        return bool(self.symbol or self.kind or self.distributed)
 
 
 def read_masthead(blocks: Sequence[Block]) -> Masthead:

@@ -113,7 +113,7 @@ def test_a_symbol_the_masthead_only_cites_is_not_the_documents() -> None:
 
 def test_prose_has_no_masthead() -> None:
     masthead = read_masthead(blocks(["An essay on widgets.", "It cites A/RES/97/12 and 9 December 2097."]))
-    assert not masthead.found and masthead.kind is None and masthead.date is None
+    assert (masthead.symbol, masthead.kind, masthead.date, masthead.title) == (None, None, None, None)
 
 
 def test_ordinal_sessions() -> None:
