@@ -34,6 +34,23 @@ class IndexBusyError(GmaError):
         super().__init__(f"another ingest is writing {index_dir}; wait for it to finish and try again")
 
 
+class IndexDamagedError(GmaError):
+    """A file of the live index generation is missing or unreadable (truncated, edited, half-copied)."""
+
+    def __init__(self, file: Path | str, reason: str) -> None:
+        super().__init__(
+            f"the index file {file} is damaged ({reason}): rebuild the index with `gma ingest PATH` into a new "
+            "--index folder, or delete this one and ingest again"
+        )
+
+
+class IndexWriteError(GmaError):
+    """A new index generation could not be written (disk full, read-only folder); the live one is intact."""
+
+    def __init__(self, index_dir: Path | str, reason: str) -> None:
+        super().__init__(f"cannot write the index at {index_dir} ({reason}); the previous index is unchanged")
+
+
 class ConfigError(GmaError):
     """A setting (flag or environment variable) has a value that cannot work."""
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import GmaError, IndexBusyError, IndexNotFoundError
+from ingest.errors import GmaError, IndexBusyError, IndexDamagedError, IndexNotFoundError, IndexWriteError
 from ingest.models import Passage
 from ingest.vectors import EmbeddedVectors, VectorSpace, VectorStore
 
@@ -86,21 +86,26 @@ class IndexStore:
         generation = generation or self.current()
         if generation is None:
             return {}
-        raw = json.loads((generation / FILES).read_text(encoding="utf-8"))
-        return {path: FileRecord(**record) for path, record in raw.items()}
+        with _damage_reported(generation / FILES):
+            raw = json.loads((generation / FILES).read_text(encoding="utf-8"))
+            return {path: FileRecord(**record) for path, record in raw.items()}
 
     def passages(self, generation: Path | None = None) -> list[Passage]:
         generation = generation or self.current()
         if generation is None:
             return []
-        with (generation / PASSAGES).open(encoding="utf-8") as lines:
+        with _damage_reported(generation / PASSAGES), (generation / PASSAGES).open(encoding="utf-8") as lines:
             return [Passage.from_dict(json.loads(line)) for line in lines if line.strip()]
 
     def info(self, generation: Path | None = None) -> dict[str, Any]:
         generation = generation or self.current()
         if generation is None:
             return {}
-        return json.loads((generation / INFO).read_text(encoding="utf-8"))
+        with _damage_reported(generation / INFO):
+            info = json.loads((generation / INFO).read_text(encoding="utf-8"))
+            if not isinstance(info, dict):
+                raise TypeError("not a JSON object")
+            return info
 
     def vectors(self, generation: Path) -> VectorStore:
         return self.vector_space.open(generation)
@@ -108,8 +113,12 @@ class IndexStore:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive right to write; a second writer fails at once instead of waiting."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / LOCK).open("a") as handle:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / LOCK).open("a")
+        except OSError as exc:
+            raise IndexWriteError(self.root, exc.strerror or str(exc)) from exc
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
@@ -135,6 +144,9 @@ class IndexStore:
             yield target
             _fsync_tree(target)
             self._publish(target)
+        except OSError as exc:
+            self._discard(target)
+            raise IndexWriteError(self.root, exc.strerror or str(exc)) from exc
         except BaseException:
             self._discard(target)
             raise
@@ -172,6 +184,17 @@ class IndexStore:
         except GmaError as exc:
             log.warning("could not delete the vectors of %s: %s", generation.name, exc)
         shutil.rmtree(generation, ignore_errors=True)
+
+
+@contextmanager
+def _damage_reported(file: Path) -> Iterator[None]:
+    """A missing or unreadable file of a generation becomes one clear IndexDamagedError."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise IndexDamagedError(file, "missing") from exc
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise IndexDamagedError(file, str(exc).splitlines()[0][:160] or type(exc).__name__) from exc
 
 
 def write_generation_files(

@@ -192,3 +192,61 @@ def test_document_text_printed_on_a_terminal_carries_no_escape_sequence(tmp_path
         assert result.exit_code == 0, result.output
         assert "widget forum" in result.stdout.lower()
         assert "\x1b]" not in result.stdout and "\x07" not in result.stdout and "\x1b[2J" not in result.stdout
+
+
+# --- the index: damaged files and a full disk give one line, and lose nothing ------------------------------
+
+
+@pytest.fixture
+def small_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from tests.samples import write_sample_corpus
+
+    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("assistant.service.Embedder", lambda *a, **k: HashEmbedder())
+    index, docs = tmp_path / "index", tmp_path / "docs"
+    docs.mkdir()
+    Ingestor(index, HashEmbedder()).ingest([write_sample_corpus(docs)])
+    return index
+
+
+@pytest.mark.parametrize("damage", ["truncate passages", "remove info", "garble files"])
+def test_a_damaged_index_file_is_one_clear_line(small_index: Path, damage: str) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from ingest.store import IndexStore
+
+    generation = IndexStore(small_index).require_current()
+    if damage == "truncate passages":
+        data = (generation / "passages.jsonl").read_bytes()
+        (generation / "passages.jsonl").write_bytes(data[: len(data) // 2])
+    elif damage == "remove info":
+        (generation / "info.json").unlink()
+    else:
+        (generation / "files.json").write_text("{not json", encoding="utf-8")
+    command = ["ingest", str(small_index.parent / "docs")] if damage == "garble files" else ["search", "voice"]
+    result = CliRunner().invoke(main, [*command, "--index", str(small_index)])
+    assert result.exit_code == 1
+    assert "is damaged" in result.stderr and "Traceback" not in result.output
+    assert len([line for line in result.stderr.splitlines() if line.startswith("Error:")]) == 1
+
+
+def test_a_full_disk_mid_ingest_is_one_line_and_keeps_the_index(small_index: Path, monkeypatch) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from ingest.store import IndexStore
+
+    before = [(p.passage_id, p.text) for p in IndexStore(small_index).passages()]
+    (small_index.parent / "docs" / "new.md").write_text("# New\n\nA new note on widgets.\n", encoding="utf-8")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("ingest.pipeline.write_generation_files", full)
+    result = CliRunner().invoke(main, ["ingest", str(small_index.parent / "docs"), "--index", str(small_index)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "No space left on device" in result.stderr and "the previous index is unchanged" in result.stderr
+    assert [(p.passage_id, p.text) for p in IndexStore(small_index).passages()] == before
