@@ -381,18 +381,14 @@ def ui(index_dir: Path | None, host: str, port: int) -> None:
     """Start the Streamlit app (Ask, Precedent search, Lineage, Library, Evaluate) over the index."""
     import os
 
-    import ui as ui_package
+    from ui import APP, streamlit_command
 
     settings = Settings.from_env(index_dir=index_dir)
-    app = Path(ui_package.__file__).resolve().parent / "app.py"
-    project = str(app.parent.parent)
+    project = str(APP.parent.parent)
     # The app imports assistant/, ingest/ and ui/ by name; from a checkout they are importable only from here.
     python_path = os.pathsep.join(p for p in (project, os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "GMA_HOME": str(settings.index_dir.resolve()), "PYTHONPATH": python_path}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]
+    command = streamlit_command(host, port)
     click.echo(f"Serving {settings.index_dir.resolve()} on http://{host}:{port}", err=True)
     os.execvpe(command[0], command, env)
 

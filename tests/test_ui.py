@@ -155,7 +155,7 @@ def test_gma_ui_runs_streamlit_on_the_app_with_the_index(monkeypatch: pytest.Mon
     (file, args, env), = calls
     assert args[1:4] == ["-m", "streamlit", "run"] and args[4] == str(APP)
     assert args[5:] == ["--server.address", "127.0.0.1", "--server.port", "8611", "--server.headless", "true",
-                        "--browser.gatherUsageStats", "false"]
+                        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     assert env["GMA_HOME"] == str((tmp_path / "idx").resolve())
     assert str(APP.parents[1]) in env["PYTHONPATH"].split(":")
 

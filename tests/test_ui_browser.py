@@ -12,7 +12,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from ui import streamlit_command
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "ui" / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 QUESTION = "What are the two dedicated thematic groups?"
@@ -75,10 +75,7 @@ def app_url(
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
     }
     env.pop("GMA_LLM", None)
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1", "--server.port",
-        str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]
+    command = streamlit_command("127.0.0.1", port)
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -139,6 +136,8 @@ def test_ask_in_a_real_browser_answers_with_a_citation(app_url: str, browser, tm
 
     # The answer's text is drawn before its chips, so wait for both.
     chips = WebDriverWait(browser, ANSWER_SECONDS).until(cited_answer)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAppDeployButton']"), "no Deploy button"
+    assert not [b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Deploy"]
     assert "[1] UNIDIR chapter, section 2.4" in chips[0].text, "numbered citation chips under the answer"
     chips[0].click()  # open the first chip: the paragraph with the supporting sentence highlighted
     WebDriverWait(browser, 10).until(
