@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,15 @@ class Ingestor:
         by_doc = {r.doc_id: p for p, r in records.items() if Path(p).exists() and not r.alternate}
         changed: dict[str, _Parsed] = {}
         demoted: list[str] = []
+
+        @cache
+        def indexed() -> dict[str, list[Passage]]:
+            """The live index's passages by document, read once, and only if two files hold one document."""
+            found: dict[str, list[Passage]] = {}
+            for passage in self.store.passages():
+                found.setdefault(passage.doc.doc_id, []).append(passage)
+            return found
+
         candidates = list(candidates)
         for number, path in enumerate(candidates, 1):
             if self.progress:
@@ -205,33 +215,14 @@ class Ingestor:
             parsed = _Parsed(key, digest, len(data), passages[0].doc.doc_id, passages)
             holder = by_doc.get(parsed.doc_id, key)
             if holder != key:
-                by_doc[parsed.doc_id] = self._keep_better(parsed, holder, changed, demoted, report)
+                held = changed[holder].passages if holder in changed else indexed().get(parsed.doc_id, [])
+                by_doc[parsed.doc_id] = _keep_better(parsed, holder, held, changed, demoted, report)
             else:
                 by_doc[parsed.doc_id] = key
             by_hash[digest] = key
             (report.updated if key in records else report.added).append(key)
             changed[key] = parsed
         return list(changed.values()), demoted
-
-    def _keep_better(
-        self, parsed: _Parsed, holder: str, changed: dict[str, _Parsed], demoted: list[str], report: IngestReport
-    ) -> str:
-        """Two files hold one document: the better rendition keeps its passages, the other becomes an
-        alternate source of it. Returns the path the document is indexed from."""
-        held = changed[holder].passages if holder in changed else self._indexed_passages(parsed.doc_id)
-        if rendition_rank(parsed.passages) > rendition_rank(held):
-            if holder in changed:
-                changed[holder].passages = []
-            else:
-                demoted.append(holder)
-            report.merged.append(Merged(parsed.doc_id, indexed_from=parsed.path, also_from=holder))
-            return parsed.path
-        parsed.passages = []
-        report.merged.append(Merged(parsed.doc_id, indexed_from=holder, also_from=parsed.path))
-        return holder
-
-    def _indexed_passages(self, doc_id: str) -> list[Passage]:
-        return [p for p in self.store.passages() if p.doc.doc_id == doc_id]
 
     def _passages(self, path: Path, report: IngestReport) -> list[Passage]:
         parsed = reader_for(path).read(path)
@@ -298,6 +289,28 @@ class Ingestor:
                 self.progress("embedding sentences", done, len(ids))
 
         vectors.add(ids, self.embedder.embed_documents(texts, progress=step), metadatas)
+
+
+def _keep_better(
+    parsed: _Parsed,
+    holder: str,
+    held: list[Passage],
+    changed: dict[str, _Parsed],
+    demoted: list[str],
+    report: IngestReport,
+) -> str:
+    """Two files hold one document: the better rendition keeps its passages, the other becomes an
+    alternate source of it. Returns the path the document is indexed from."""
+    if rendition_rank(parsed.passages) > rendition_rank(held):
+        if holder in changed:
+            changed[holder].passages = []
+        else:
+            demoted.append(holder)
+        report.merged.append(Merged(parsed.doc_id, indexed_from=parsed.path, also_from=holder))
+        return parsed.path
+    parsed.passages = []
+    report.merged.append(Merged(parsed.doc_id, indexed_from=holder, also_from=parsed.path))
+    return holder
 
 
 def _files_under(root: Path, index_root: Path, report: IngestReport) -> list[Path]:
