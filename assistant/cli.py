@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from assistant.worddiff import DiffPiece
 
 INDEX_HELP = "Index directory (default: $GMA_HOME, else ./.gma)."
+LLM_TIMEOUT_HELP = "Seconds to wait for the --llm backend's whole reply (default: $GMA_LLM_TIMEOUT, else 30)."
 # `gma ingest` / `gma remove` when some files failed and the rest were done: a script can tell it from
 # success (0), from nothing done (1) and from a usage error (2, click's).
 EXIT_PARTIAL = 3
@@ -65,7 +66,15 @@ def _progress(quiet: bool) -> tuple[Callable[[str, int, int], None], Callable[[]
     return update, close
 
 
-@click.group()
+class _Commands(click.Group):
+    """Runs the commands; a domain error from the settings themselves (a bad GMA_* value) is one line too."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        with _user_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="gm-assistant", prog_name="gma")
 def main() -> None:
     """Global Mechanism Assistant: search and ask the documents of the UN Global Mechanism on ICT
@@ -245,19 +254,28 @@ def diff(doc_a: str, doc_b: str, index_dir: Path | None, as_json: bool) -> None:
 @click.argument("question")
 @click.option("--k", "k", type=click.IntRange(min=1), default=8, show_default=True, help="Passages considered.")
 @click.option("--llm", "llm", help="Generative backend (e.g. ollama:llama3.2); default: the extractive answerer.")
+@click.option("--llm-timeout", type=float, help=LLM_TIMEOUT_HELP)
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def ask(question: str, k: int, llm: str | None, index_dir: Path | None, as_json: bool) -> None:
-    """Answer a question from the documents; every sentence of the answer cites its paragraph."""
-    from assistant.query import clean_question
+def ask(question: str, k: int, llm: str | None, llm_timeout: float | None, index_dir: Path | None, as_json: bool) -> None:
+    """Answer a question from the documents; every sentence of the answer cites its paragraph. With
+    --llm on a terminal, the model's draft is shown as it arrives, then the checked answer."""
+    from assistant.query import clean_question, terminal_safe
     from assistant.service import Assistant
 
+    def draft(text: str) -> None:
+        click.echo(click.style(terminal_safe(text), dim=True), nl=False)
+
+    streaming = not as_json and sys.stdout.isatty()
     with _user_errors():
         question = clean_question(question)  # before the model loads: a refused question answers at once
-        answer = Assistant(Settings.from_env(index_dir=index_dir, llm=llm)).ask(question, k)
+        settings = Settings.from_env(index_dir=index_dir, llm=llm, llm_timeout=llm_timeout)
+        answer = Assistant(settings).ask(question, k, on_text=draft if streaming else None)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
+    if streaming and settings.llm:
+        click.echo("\n\nChecked answer:")
     if answer.notice:
         click.echo(f"note: {answer.notice}", err=True)
     if answer.abstained:
@@ -265,6 +283,8 @@ def ask(question: str, k: int, llm: str | None, index_dir: Path | None, as_json:
         shown, heading = answer.retrieved[:3], "Closest passages:"
     else:
         _say(answer.text)
+        if answer.message:  # the generative answerer's: what it removed, or why it fell back
+            click.echo(f"note: {answer.message}", err=True)
         shown, heading = answer.citations, "Cited passages:"
     if shown:
         click.echo(f"\n{heading}")

@@ -5,6 +5,7 @@ The CLI builds one per command, the UI one per process (st.cache_resource), the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 
@@ -64,8 +65,12 @@ class Assistant:
         self.index  # noqa: B018
         return self.phrases.similar(sentence, k, filters)
 
-    def ask(self, question: str, k: int = 8, filters: Filters | None = None, llm: str | None = None) -> Answer:
-        """The extractive answer, or with an LLM backend (argument or GMA_LLM) a checked generative one.
+    def ask(
+        self, question: str, k: int = 8, filters: Filters | None = None, llm: str | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """The extractive answer, or with an LLM backend (argument or GMA_LLM) a checked generative one,
+        whose raw reply streams to `on_text` as it arrives.
 
         Raises QuestionError for an empty or overlong question; control characters are dropped.
         """
@@ -75,7 +80,9 @@ class Assistant:
         if backend:
             from assistant.llm import GenerativeAnswerer, LlmBackend
 
-            answer = GenerativeAnswerer(self.searcher, LlmBackend.parse(backend).chat_model()).answer(question, k, filters)
+            chat_model = LlmBackend.parse(backend).chat_model(self.settings)
+            answerer = GenerativeAnswerer(self.searcher, chat_model, self.settings.llm_timeout)
+            answer = answerer.answer(question, k, filters, on_text)
         else:
             answer = ExtractiveAnswerer(self.searcher).answer(question, k, filters)
         notice = language_notice(question)
