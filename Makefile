@@ -5,7 +5,7 @@ GMA    := $(VENV)/bin/gma
 CORPUS ?= ../shared/corpus
 INDEX  ?= .gma
 
-.PHONY: setup index demo test check lint eval bench scale screenshot clean
+.PHONY: setup index demo test test-llm check lint eval bench scale screenshot clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,19 @@ demo: index
 
 test: setup
 	$(PY) -m pytest
+
+# The real-model lane: `gma ask --llm` against llama-cpp-python's server and the Gemma 3 270M GGUF.
+# llama-cpp-python has no wheel on PyPI for this machine and compiles (about 7 min on 2 cores): the wheel is
+# built once into LLM_WHEELS, outside the clone, and later runs on the same machine install it from there.
+LLM_WHEELS ?= $(HOME)/.cache/gma/wheels
+LLAMA_CPP_VERSION ?= 0.3.36
+
+test-llm: setup
+	mkdir -p $(LLM_WHEELS)
+	ls $(LLM_WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+	    CMAKE_BUILD_PARALLEL_LEVEL=2 $(PY) -m pip wheel --quiet --no-deps -w $(LLM_WHEELS) 'llama-cpp-python==$(LLAMA_CPP_VERSION)'
+	$(PY) -m pip install --quiet --prefer-binary --find-links $(LLM_WHEELS) -e '.[llm-local]'
+	$(PY) -m pytest -q tests/test_llm_server.py
 
 # The README's screenshot, from the real corpus indexed in a temporary folder.
 screenshot: setup
