@@ -6,6 +6,7 @@ The real model server (llama-cpp-python) is exercised in tests/test_llm_server.p
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
@@ -255,3 +256,25 @@ def test_a_bad_timeout_is_one_line(index_dir: Path, args: list[str], env: dict[s
     result = CliRunner().invoke(main, ["ask", QUESTION, "--index", str(index_dir), "--llm", "openai:x", *args], env=env)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1].startswith("Error:") and "positive number of seconds" in result.output
+
+
+@pytest.mark.slow
+def test_the_ui_streams_the_reply_then_shows_the_checked_answer(
+    stub: ThreadingHTTPServer, index_dir: Path, searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    n = numbered(searcher, "What are the two dedicated thematic groups?")["section 1"]
+    stub.reply = f"The mechanism has two dedicated thematic groups [{n}]. It has nine groups."  # type: ignore[attr-defined]
+    spec = f"openai:stub@http://127.0.0.1:{stub.server_address[1]}/v1"
+    monkeypatch.setenv("GMA_HOME", str(index_dir))
+    monkeypatch.setenv("GMA_LLM", spec)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=180).run()
+    at.sidebar.selectbox[0].set_value(spec).run()
+    at.chat_input[0].set_value("What are the two dedicated thematic groups?").run()
+    assert not at.exception, at.exception
+    reply = [m for m in at.chat_message if m.name == "assistant"][-1]
+    assert html.unescape(reply.markdown[0].value) == "The mechanism has two dedicated thematic groups. [Example analysis, section 1]"
+    assert "1 without a citation" in reply.info[0].value
+    assert not [c for c in reply.caption if c.value.startswith("Draft")], "the draft gives way to the checked answer"
+    assert len(stub.requests) == 1 and stub.requests[0]["stream"] is True  # type: ignore[attr-defined]

@@ -5,7 +5,10 @@ The session's history is a list of `Answer`s in `st.session_state`; nothing is s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from assistant.answer import Answer
 from assistant.service import Assistant
@@ -69,10 +72,24 @@ def render(assistant: Assistant, configured_llm: str | None) -> None:
     with st.chat_message("user"):
         st.markdown(components.escape_text(question), unsafe_allow_html=True)
     with st.chat_message("assistant"), components.user_errors():
+        draft = st.empty()
         with st.spinner("Searching the documents…"):
-            answer = assistant.ask(question, llm=backend)
+            answer = assistant.ask(question, llm=backend, on_text=streamed_into(draft) if backend else None)
+        draft.empty()  # the checked answer replaces the model's draft
         history.append(answer)
         show_answer(assistant, answer)
+
+
+def streamed_into(draft: DeltaGenerator) -> Callable[[str], None]:
+    """A callback that shows the model's reply in `draft` as it arrives, marked as not yet checked."""
+    pieces: list[str] = []
+
+    def show(piece: str) -> None:
+        pieces.append(piece)
+        draft.caption(f"Draft, checked against the passages when complete: {components.escape_text(''.join(pieces))}",
+                      unsafe_allow_html=True)
+
+    return show
 
 
 if __name__ == "__main__":
