@@ -301,13 +301,17 @@ def ask(question: str, k: int, llm: str | None, llm_timeout: float | None, index
               help="Comma-separated baselines measured in the same run (bm25, dense, recipe), or 'none'.")
 @click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Also write a Markdown report with plots into this folder.")
+@click.option("--llm", "llm", help="Also measure the generative answerer over this backend, beside the extractive one.")
+@click.option("--llm-timeout", type=float, help=LLM_TIMEOUT_HELP)
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def evaluate(
-    questions_file: Path, k: int, baselines: str, report_dir: Path | None, index_dir: Path | None, as_json: bool
+    questions_file: Path, k: int, baselines: str, report_dir: Path | None, llm: str | None, llm_timeout: float | None,
+    index_dir: Path | None, as_json: bool,
 ) -> None:
     """Check the assistant against a question set: evidence hit@k, MRR, nDCG, answer and abstention
-    accuracy, citation precision and latency, with the plain baselines measured side by side."""
+    accuracy, citation precision and latency, with the plain baselines (and with --llm the generative
+    answerer) measured side by side."""
     from assistant.service import Assistant
     from evals.evaluate import evaluate as run_evaluation
     from evals.questions import load_questions
@@ -318,9 +322,13 @@ def evaluate(
             questions = load_questions(questions_file)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-        assistant = Assistant(Settings.from_env(index_dir=index_dir))
+        assistant = Assistant(Settings.from_env(index_dir=index_dir, llm_timeout=llm_timeout))
+        if llm:
+            from assistant.llm import LlmBackend
+
+            LlmBackend.parse(llm)  # a misspelt backend is one line now, not after the extractive run
         try:
-            result = run_evaluation(assistant, questions, k=k, baselines=chosen, label=str(questions_file))
+            result = run_evaluation(assistant, questions, k=k, baselines=chosen, label=str(questions_file), llm=llm)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
     if report_dir is not None:

@@ -31,28 +31,41 @@ class EvalRun:
     k: int
     questions: str
     systems: list[SystemRun] = field(default_factory=list)
+    llm: str | None = None  # the generative answerer's backend, measured second when given
 
     @property
     def main(self) -> SystemRun:
         return self.systems[0]
 
+    @property
+    def generative(self) -> SystemRun | None:
+        return self.systems[1] if self.llm else None
+
     def to_json(self) -> dict[str, Any]:
-        main = self.main
-        return {
+        main, generative = self.main, self.generative
+        result = {
             **main.summary,
             "questions": self.questions,
             "per_category": main.categories,
             "per_question": [_per_question(o) for o in main.outcomes],
-            "baselines": {s.name: s.summary for s in self.systems[1:]},
+            "baselines": {s.name: s.summary for s in self.systems[2 if generative else 1:]},
         }
+        if generative is not None:
+            result["generative"] = {**generative.summary, "backend": self.llm, "per_category": generative.categories,
+                                    "per_question": [_per_question(o) for o in generative.outcomes]}
+        return result
 
 
 def evaluate(
-    assistant: Assistant, questions: Sequence[Any], k: int = 5, baselines: Sequence[str] = (), label: str = ""
+    assistant: Assistant, questions: Sequence[Any], k: int = 5, baselines: Sequence[str] = (), label: str = "",
+    llm: str | None = None,
 ) -> EvalRun:
-    """Run the assistant, then each named baseline (bm25, dense, recipe) on the same questions."""
-    result = EvalRun(k=k, questions=label)
+    """Run the assistant, then with `llm` its generative answerer over that backend, then each named
+    baseline (bm25, dense, recipe), on the same questions."""
+    result = EvalRun(k=k, questions=label, llm=llm)
     systems: list[System] = [AssistantSystem(assistant)]
+    if llm:
+        systems.append(AssistantSystem(assistant, llm))
     index = assistant.index
     for name in baselines:
         if name == "bm25":

@@ -31,16 +31,16 @@ class System(Protocol):
 
 
 class AssistantSystem:
-    """The project's hybrid retriever and grounded extractive answerer."""
+    """The project's hybrid retriever and grounded extractive answerer, or with `llm` its generative one."""
 
-    name = "gma (hybrid + extractive)"
-
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, llm: str | None = None) -> None:
         self.assistant = assistant
+        self.llm = llm
+        self.name = f"gma (hybrid + {llm})" if llm else "gma (hybrid + extractive)"
 
     def respond(self, question: str, k: int) -> Response:
         started = time.perf_counter()
-        answer = self.assistant.ask(question, k=k)
+        answer = self.assistant.ask(question, k=k, llm=self.llm)
         latency = (time.perf_counter() - started) * 1000
         return Response(
             answer=answer.text,

@@ -278,3 +278,27 @@ def test_the_ui_streams_the_reply_then_shows_the_checked_answer(
     assert "1 without a citation" in reply.info[0].value
     assert not [c for c in reply.caption if c.value.startswith("Draft")], "the draft gives way to the checked answer"
     assert len(stub.requests) == 1 and stub.requests[0]["stream"] is True  # type: ignore[attr-defined]
+
+
+def test_eval_measures_the_generative_answerer_beside_the_extractive_one(
+    stub: ThreadingHTTPServer, index_dir: Path, searcher: HybridSearcher, tmp_path: Path
+) -> None:
+    question = "How many dedicated thematic groups does the mechanism have?"
+    n = numbered(searcher, question)["section 1"]
+    stub.reply = f"The mechanism has two dedicated thematic groups [{n}]."  # type: ignore[attr-defined]
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "q1", "question": question, "evidence": ["two dedicated thematic groups"],
+                                     "answer_any": ["two"]}) + "\n", encoding="utf-8")
+    spec = f"openai:stub@http://127.0.0.1:{stub.server_address[1]}/v1"
+    args = ["eval", "--questions", str(questions), "--index", str(index_dir), "--baselines", "bm25", "--llm", spec]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    run = json.loads(result.output)
+    assert run["n"] == 1 and list(run["baselines"]) == ["BM25 alone"], "the extractive run and baselines as before"
+    generative = run["generative"]
+    assert generative["backend"] == spec and generative["answer_accuracy"] == 1.0
+    assert generative["per_question"][0]["answer"] == "The mechanism has two dedicated thematic groups. [Example analysis, section 1]"
+    table = CliRunner().invoke(main, args).output
+    assert "gma (hybrid + extractive)" in table.splitlines()[0] and f"gma (hybrid + {spec})" in table.splitlines()[0]
+    bad = CliRunner().invoke(main, [*args[:-1], "gpt4"])
+    assert bad.exit_code == 1 and "unknown LLM backend" in bad.output and "Traceback" not in bad.output
