@@ -53,7 +53,7 @@ def evaluate(
     """Run the assistant, then each named baseline (bm25, dense, recipe) on the same questions."""
     result = EvalRun(k=k, questions=label)
     systems: list[System] = [AssistantSystem(assistant)]
-    index = assistant.index
+    index = assistant.current_index()
     for name in baselines:
         if name == "bm25":
             systems.append(Bm25System(index))

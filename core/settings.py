@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.errors import ConfigError
+
 DEFAULT_HOME = Path(".gma")
+# Passages an answer reads (`gma ask --k`): the evidence is within them for nearly every answerable
+# question of the tune set (docs/evaluation.md), and more only adds neighbours to quote by mistake.
+ANSWER_PASSAGES = 7
 
 
 @dataclass(frozen=True)
@@ -38,3 +44,16 @@ class Settings:
         if "index_dir" in chosen:
             chosen["index_dir"] = Path(chosen["index_dir"])  # type: ignore[arg-type]
         return replace(settings, **chosen)  # type: ignore[arg-type]
+
+
+def require_valid_knobs(knobs: object) -> None:
+    """Every knob of a weights or policy dataclass is a finite number, not negative; a share is at most 1.
+
+    Raises ConfigError naming the knob, so a mistyped experiment fails where the object is built."""
+    for name, value in vars(knobs).items():
+        if isinstance(value, bool):
+            continue
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{type(knobs).__name__}.{name} must be a finite number of at least 0, got {value!r}")
+        if (name.endswith(("_share", "_ratio"))) and value > 1:
+            raise ConfigError(f"{type(knobs).__name__}.{name} is a share and must be at most 1, got {value!r}")
