@@ -44,7 +44,11 @@ screenshot: setup
 	GMA_SCREENSHOT=$(CURDIR)/docs/screenshots/ask.png $(PY) -m pytest -q tests/test_ui_browser.py -k ask_in_a_real_browser
 
 lint: setup
-	$(VENV)/bin/ruff check assistant ingest corpus evals ui tests benchmarks
+	$(VENV)/bin/ruff check core index assistant ingest corpus evals ui tests benchmarks
+
+# The lane for every change: lint, then the unit tests on synthetic fixtures (no corpus, model or browser).
+check: lint
+	$(PY) -m pytest -q -m "not slow and not corpus and not model and not browser"
 
 # The full question set against the baselines, on a fresh index: reports/eval/report.md with its plots.
 eval: setup

@@ -14,13 +14,15 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.phrase import fold
 from assistant.query import NUMBER, Query, expand_acronyms
-from assistant.retriever import HybridSearcher, SearchResult
-from assistant.search_index import Filters
-from ingest.lexical import tokenize
-from ingest.models import Passage
-from ingest.vocabulary import ACRONYMS, is_source_reference, spell_out, states_named
+from assistant.retriever import SearchResult
+from core.models import Passage
+from core.settings import require_valid_knobs
+from core.text import fold
+from core.vocabulary import ACRONYMS, is_source_reference, spell_out, states_named
+from index.embedder import TextEmbedder
+from index.lexical import tokenize
+from index.reader import SearchIndex
 
 ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
 # Words that shape a question but say nothing about its subject.
@@ -56,7 +58,7 @@ class AnswerPolicy:
     citation and heading) contains; its `similarity` is the cosine between it and the question (dense
     model). The `rerank` best sentences by coverage are scored `coverage + similarity_weight *
     similarity + rank_weight / passage rank`; the answer abstains when the best score is below
-    `min_score`, when the first `focus_passages` passages (with their footnotes) lack one of the
+    `min_score`, when the passages read (with their footnotes) lack one of the
     question's focus terms (those at least `focus_ratio` as rare as its rarest term: "budget" in "the
     2027 budget of the Global Mechanism"), or, for a "who" question, when the best sentence itself lacks
     one. A sentence that itself holds every focus term scores `focus_bonus` more than one that shares only
@@ -64,20 +66,21 @@ class AnswerPolicy:
     when they score at least `keep_ratio` of it.
     """
 
-    passages: int = 7
     rerank: int = 15
     max_sentences: int = 3
     similarity_weight: float = 1.0
     rank_weight: float = 0.1
     min_score: float = 1.2
     focus_ratio: float = 0.9
-    focus_passages: int = 7
     passage_weight: float = 0.3
     keep_ratio: float = 0.8
     check_kind: bool = True
     enumeration_bonus: float = 0.3
     focus_bonus: float = 0.1
     one_source: bool = True
+
+    def __post_init__(self) -> None:
+        require_valid_knobs(self)
 
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -154,29 +157,29 @@ class _Candidate:
 
 
 class ExtractiveAnswerer:
-    """Answers a question from the index by quoting the sentences that support it.
+    """Answers a question by quoting the sentences of its search result that support it.
 
-    >>> answerer = ExtractiveAnswerer(searcher)  # doctest: +SKIP
-    >>> answerer.answer("What are the two dedicated thematic groups?").text  # doctest: +SKIP
+    It reads every passage of the result (`gma ask --k`), the index for their footnotes and term weights,
+    and the embedder only for sentences that introduce a list.
+
+    >>> answerer = ExtractiveAnswerer(index, embedder)  # doctest: +SKIP
+    >>> answerer.answer(searcher.search(analyse("What are the two dedicated thematic groups?"), 7)).text  # doctest: +SKIP
     'It proposed a streamlined model of two integrated ... DTGs ... [UNIDIR chapter, section 2.4]'
     """
 
-    def __init__(self, searcher: HybridSearcher, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
-        self.searcher = searcher
+    def __init__(self, index: SearchIndex, embedder: TextEmbedder, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
+        self.index = index
+        self.embedder = embedder
         self.policy = policy
 
-    def answer(self, question: str, k: int = 8, filters: Filters | None = None) -> Answer:
-        question = question.strip()
+    def answer(self, result: SearchResult) -> Answer:
         started = time.perf_counter()
-        result = self.searcher.search_with_signals(question, max(k, self.policy.passages), filters)
-        retrieved_at = time.perf_counter()
         sentences = self.compose(result)
-        timings = {"retrieve": (retrieved_at - started) * 1000, "answer": (time.perf_counter() - retrieved_at) * 1000}
         return Answer(
-            question=question,
+            question=result.query.text,
             sentences=tuple(sentences),
-            retrieved=tuple(result.passages[:k]),
-            timings_ms=timings,
+            retrieved=tuple(result.passages),
+            timings_ms={"answer": (time.perf_counter() - started) * 1000},
             message="" if sentences else ABSTAIN_MESSAGE,
         )
 
@@ -216,7 +219,7 @@ class ExtractiveAnswerer:
         rarest = max(weights.values())
         focus = {t for t, w in weights.items() if w >= self.policy.focus_ratio * rarest}
         focus -= set(_terms(" ".join(_SUPPORT_VERBS.findall(result.query.text))))
-        present = self._terms_of(result.passages[: self.policy.focus_passages])
+        present = self._terms_of(result.passages)
         focused = _holds_all(focus, present)
         for rank, passage in self._quotable(result):
             # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
@@ -239,13 +242,11 @@ class ExtractiveAnswerer:
     def _quotable(self, result: SearchResult) -> list[tuple[int, Passage]]:
         """The passages an answer may quote, with their ranks: never a footnote that only cites a source,
         and, when the question names documents, theirs and those that cite them (if any were found)."""
-        index = self.searcher.index
+        index = self.index
         pool = [
-            (rank, p)
-            for rank, p in enumerate(result.passages[: self.policy.passages])
-            if not (p.is_footnote and is_source_reference(p.text))
+            (rank, p) for rank, p in enumerate(result.passages) if not (p.is_footnote and is_source_reference(p.text))
         ]
-        named = index.named_documents(result.query)
+        named = result.named
         numbers = result.query.session_numbers
         if not (named or numbers):
             return pool
@@ -259,7 +260,7 @@ class ExtractiveAnswerer:
 
     def _terms_of(self, passages: list[Passage]) -> set[str]:
         """Every term of the passages, their citations, headings and the footnotes they cite."""
-        index = self.searcher.index
+        index = self.index
         texts = [f"{p.citation.replace('para.', 'paragraph')} {p.context} {p.text}" for p in passages]
         texts += [index.by_id[f].text for p in passages for f in p.footnotes if f in index.by_id]
         return set(_terms(" ".join(texts)))
@@ -286,21 +287,21 @@ class ExtractiveAnswerer:
         lists = [c.text for c in candidates if "\n" in c.text]
         if not lists:
             return {}
-        vectors = self.searcher.embedder.embed_documents([spell_out(text.split("\n", 1)[0]) for text in lists])
+        vectors = self.embedder.embed_documents([spell_out(text.split("\n", 1)[0]) for text in lists])
         return {text: float(vector @ result.query_vector) for text, vector in zip(lists, vectors, strict=True)}
 
     def _term_weights(self, query: Query) -> dict[str, float]:
         """idf of each informative question term; a term the corpus never uses weighs as much as the rarest."""
         text = _QUESTION_WORDS.sub(" ", _ASKED_FOR_WHO.sub(" ", query.expanded))
         terms = list(dict.fromkeys(_terms(text)))
-        idf = self.searcher.index.lexical.idf(terms)
+        idf = self.index.lexical.idf(terms)
         ceiling = max(idf.values(), default=0.0) or 1.0
         return {t: (w if w > 0 else ceiling) for t, w in idf.items()}
 
     def _footnotes_of(self, candidate: _Candidate, already: list[Passage], sources: bool = False) -> list[AnswerSentence]:
         """The footnotes whose markers sit in (or right after) the chosen sentence, as sentences of their own;
         those that only cite a source are left out unless the question asks for the source."""
-        index = self.searcher.index
+        index = self.index
         notes = [
             index.by_id[pid]
             for pid, offset in candidate.passage.footnote_marks

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.settings import Settings
-from ingest.errors import GmaError
-from ingest.models import DOC_TYPES
+from core.errors import GmaError
+from core.models import DOC_TYPES
+from core.settings import ANSWER_PASSAGES, Settings
 
 if TYPE_CHECKING:
     from assistant.worddiff import DiffPiece
+    from evals.evaluate import EvalRun
+    from ingest.pipeline import IngestReport
 
 INDEX_HELP = "Index directory (default: $GMA_HOME, else ./.gma)."
 LLM_TIMEOUT_HELP = "Seconds to wait for the --llm backend's whole reply (default: $GMA_LLM_TIMEOUT, else 30)."
@@ -92,7 +94,7 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet
 
     Exit status: 0 when every file is indexed (or unchanged), 3 when some files failed and the others
     were indexed, 1 when none could be."""
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
     from ingest.pipeline import Ingestor
 
     settings = Settings.from_env(index_dir=index_dir)
@@ -114,7 +116,7 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def remove(targets: tuple[str, ...], index_dir: Path | None, as_json: bool) -> None:
     """Remove documents from the index, named by file path or doc_id (e.g. A/RES/80/16)."""
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
     from ingest.pipeline import Ingestor
 
     settings = Settings.from_env(index_dir=index_dir)
@@ -125,7 +127,7 @@ def remove(targets: tuple[str, ...], index_dir: Path | None, as_json: bool) -> N
 
 
 def _filters(doc_type: str | None, symbol: str | None, state: str | None, year_from: int | None, year_to: int | None):  # noqa: ANN202
-    from assistant.search_index import Filters
+    from index.reader import Filters
 
     return Filters(doc_type=doc_type, symbol=symbol, state=state, year_from=year_from, year_to=year_to)
 
@@ -252,7 +254,8 @@ def diff(doc_a: str, doc_b: str, index_dir: Path | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("question")
-@click.option("--k", "k", type=click.IntRange(min=1), default=8, show_default=True, help="Passages considered.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=ANSWER_PASSAGES, show_default=True,
+              help="Passages the answer reads (and lists as retrieved).")
 @click.option("--llm", "llm", help="Generative backend (e.g. ollama:llama3.2); default: the extractive answerer.")
 @click.option("--llm-timeout", type=float, help=LLM_TIMEOUT_HELP)
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
@@ -260,15 +263,14 @@ def diff(doc_a: str, doc_b: str, index_dir: Path | None, as_json: bool) -> None:
 def ask(question: str, k: int, llm: str | None, llm_timeout: float | None, index_dir: Path | None, as_json: bool) -> None:
     """Answer a question from the documents; every sentence of the answer cites its paragraph. With
     --llm on a terminal, the model's draft is shown as it arrives, then the checked answer."""
-    from assistant.query import clean_question, terminal_safe
+    from assistant.query import terminal_safe
     from assistant.service import Assistant
 
     def draft(text: str) -> None:
         click.echo(click.style(terminal_safe(text), dim=True), nl=False)
 
     streaming = not as_json and sys.stdout.isatty()
-    with _user_errors():
-        question = clean_question(question)  # before the model loads: a refused question answers at once
+    with _user_errors():  # a refused question is refused before the index or the model loads
         settings = Settings.from_env(index_dir=index_dir, llm=llm, llm_timeout=llm_timeout)
         answer = Assistant(settings).ask(question, k, on_text=draft if streaming else None)
     if as_json:
@@ -343,14 +345,14 @@ def evaluate(
         click.echo(f"\nReport written to {report_dir / 'report.md'}")
 
 
-def _metrics_table(result: object) -> str:
+def _metrics_table(result: EvalRun) -> str:
     rows = [
         ("evidence hit@k", "evidence_hit_at_k"), ("MRR", "mrr"), ("nDCG@k", "ndcg_at_k"),
         ("answer accuracy", "answer_accuracy"), ("abstention accuracy", "abstention_accuracy"),
         ("false abstention rate", "false_abstention_rate"), ("citation precision", "citation_precision"),
         ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
     ]
-    systems = result.systems  # type: ignore[attr-defined]
+    systems = result.systems
     names = [s.name for s in systems]
     width = max(len(label) for label, _ in rows) + 2
     lines = [f"{'':<{width}}" + "".join(f"{n:>28}" for n in names)]
@@ -379,10 +381,7 @@ def _highlight(text: str, spans: list[list[int]]) -> str:
     return "".join([*out, text[position:]])
 
 
-def _print_report(report: object, as_json: bool) -> None:
-    from ingest.pipeline import IngestReport
-
-    assert isinstance(report, IngestReport)
+def _print_report(report: IngestReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -441,7 +440,7 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
     import uvicorn
 
     from assistant.server import create_app
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
 
     settings = Settings.from_env(index_dir=index_dir)
     embedder = Embedder(settings.embed_model)

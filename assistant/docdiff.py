@@ -17,9 +17,9 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.lineage import SAME_PARAGRAPH, compared_paragraphs, resolve_document
-from assistant.search_index import SearchIndex
 from assistant.worddiff import DiffOp, DiffPiece, same_wording, similarity, whole, word_diff
-from ingest.models import Passage
+from core.models import Passage
+from index.reader import SearchIndex
 
 
 class ChangeStatus(StrEnum):

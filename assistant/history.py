@@ -16,9 +16,9 @@ from typing import Any
 
 from assistant.lineage import SAME_PARAGRAPH, compared_paragraphs, series_of
 from assistant.phrase import chronological, document_day
-from assistant.search_index import SearchIndex
 from assistant.worddiff import DiffOp, DiffPiece, same_wording, similarity, whole, word_diff
-from ingest.models import Passage
+from core.models import Passage
+from index.reader import SearchIndex
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.phrase import chronological, fold
-from assistant.search_index import SearchIndex
-from ingest.errors import GmaError
-from ingest.models import DocumentMeta, Passage
+from assistant.phrase import chronological
+from core.errors import GmaError
+from core.models import DocumentMeta, Passage
+from core.text import fold
+from index.reader import SearchIndex
 
 # Word similarity (assistant.worddiff.similarity: the share of words two paragraphs have in common, in
 # order) from which a paragraph of another document counts as a version of the same paragraph. Measured on

@@ -20,13 +20,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.answer import ABSTAIN_MESSAGE, Answer, AnswerSentence, ExtractiveAnswerer
-from assistant.retriever import HybridSearcher
-from assistant.search_index import Filters
-from assistant.settings import DEFAULT_LLM_TIMEOUT, Settings
+from assistant.retriever import SearchResult
 from assistant.support import SupportChecker
-from ingest.errors import ConfigError
-from ingest.models import Passage
-from ingest.sentences import split_sentences
+from core.errors import ConfigError
+from core.models import Passage
+from core.sentences import split_sentences
+from core.settings import DEFAULT_LLM_TIMEOUT, Settings
 
 NO_ANSWER = "NO_ANSWER"
 SYSTEM_PROMPT = f"""You answer questions about United Nations documents on ICT security, using ONLY the \
@@ -43,8 +42,6 @@ _CITATION_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
 _BULLET = re.compile(r"^[-*•]+\s+")
 # Three short sentences with their [n] markers run to about 120-180 tokens: room for them, not for a ramble.
 MAX_ANSWER_TOKENS = 256
-# How many retrieved passages the model is shown.
-CONTEXT_PASSAGES = 6
 
 
 @dataclass(frozen=True)
@@ -96,50 +93,45 @@ class LlmTimeout(Exception):
 
 
 class GenerativeAnswerer:
-    """Answers with a chat model over the retrieved passages, keeping only cited, checked sentences.
+    """Answers with a chat model over the passages of a search result, keeping only cited sentences that
+    `checker` finds supported by the passages they cite; `fallback` answers when the model cannot in time.
 
-    >>> GenerativeAnswerer(searcher, LlmBackend.parse("ollama:llama3.2").chat_model())  # doctest: +SKIP
+    >>> GenerativeAnswerer(chat_model, ExtractiveAnswerer(index, embedder), SupportChecker(embedder))  # doctest: +SKIP
     """
 
     def __init__(
-        self, searcher: HybridSearcher, chat_model: Any, timeout: float = DEFAULT_LLM_TIMEOUT,  # noqa: ANN401
-        checker: SupportChecker | None = None,
+        self, chat_model: Any, fallback: ExtractiveAnswerer, checker: SupportChecker,  # noqa: ANN401
+        timeout: float = DEFAULT_LLM_TIMEOUT,
     ) -> None:
         if not timeout > 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        self.searcher = searcher
         self.chat_model = chat_model
+        self.fallback = fallback
+        self.checker = checker
         self.timeout = timeout
-        self.checker = checker or SupportChecker(searcher.embedder)
-        self.fallback = ExtractiveAnswerer(searcher)
 
-    def answer(
-        self, question: str, k: int = 8, filters: Filters | None = None, on_text: Callable[[str], None] | None = None
-    ) -> Answer:
+    def answer(self, result: SearchResult, on_text: Callable[[str], None] | None = None) -> Answer:
         """The checked answer; `on_text` receives the model's raw reply piece by piece as it streams."""
-        question = question.strip()
         started = time.perf_counter()
-        passages = self.searcher.search(question, max(k, CONTEXT_PASSAGES), filters)
-        retrieved_at = time.perf_counter()
-        shown = passages[:CONTEXT_PASSAGES]
+        shown = result.passages
         try:
-            reply = stream_reply(self.chat_model, build_messages(question, shown), self.timeout, on_text)
+            reply = stream_reply(self.chat_model, build_messages(result.query.text, shown), self.timeout, on_text)
         except LlmTimeout:
-            return self._fallback(question, k, filters, f"the LLM backend gave no complete answer within "
-                                                        f"{self.timeout:g} s (GMA_LLM_TIMEOUT or --llm-timeout)")
+            return self._fallback(result, f"the LLM backend gave no complete answer within {self.timeout:g} s "
+                                          f"(GMA_LLM_TIMEOUT or --llm-timeout)")
         except Exception as exc:  # any backend failure: connection refused, bad key, unknown model
-            waited = time.perf_counter() - retrieved_at
-            return self._fallback(question, k, filters, f"the LLM backend could not answer ({type(exc).__name__}: "
-                                                        f"{str(exc)[:200]}) after {waited:.1f} s")
+            waited = time.perf_counter() - started
+            return self._fallback(result, f"the LLM backend could not answer ({type(exc).__name__}: "
+                                          f"{str(exc)[:200]}) after {waited:.1f} s")
         generated_at = time.perf_counter()
         checked = check_reply(reply, shown, self.checker)
         finished = time.perf_counter()
-        timings = {"retrieve": (retrieved_at - started) * 1000, "answer": (finished - retrieved_at) * 1000,
-                   "generate": (generated_at - retrieved_at) * 1000, "check": (finished - generated_at) * 1000}
-        return Answer(question, tuple(checked.kept), tuple(passages[:k]), timings, checked.message())
+        timings = {"answer": (finished - started) * 1000, "generate": (generated_at - started) * 1000,
+                   "check": (finished - generated_at) * 1000}
+        return Answer(result.query.text, tuple(checked.kept), tuple(shown), timings, checked.message())
 
-    def _fallback(self, question: str, k: int, filters: Filters | None, reason: str) -> Answer:
-        extractive = self.fallback.answer(question, k, filters)
+    def _fallback(self, result: SearchResult, reason: str) -> Answer:
+        extractive = self.fallback.answer(result)
         return replace(extractive, message=f"{reason}; showing the extractive answer. {extractive.message}".strip())
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.phrase import chronological
-from assistant.search_index import Filters, SearchIndex
 from assistant.service import Assistant
+from index.reader import Filters, SearchIndex
 
 
 def search_payload(

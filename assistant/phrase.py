@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
-from assistant.search_index import Filters, SearchIndex
-from ingest.embedder import TextEmbedder
-from ingest.models import DocumentMeta, Passage
-from ingest.vectors import passage_of
-from ingest.vocabulary import spell_out
-
-# Characters that vary between copies of the same agreed language.
-_FOLD = str.maketrans(
-    {
-        "‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-    }
-)
-_SPACE = re.compile(r"\s+")
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """Case-, quote-, dash- and whitespace-folded text, and for each of its characters the offset in `text`."""
-    out: list[str] = []
-    offsets: list[int] = []
-    previous_space = True
-    for offset, char in enumerate(text.translate(_FOLD).lower()):
-        if char.isspace():
-            if previous_space:
-                continue
-            char, previous_space = " ", True
-        else:
-            previous_space = False
-        out.append(char)
-        offsets.append(offset)
-    while out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
-    return "".join(out), offsets
+from core.models import DocumentMeta, Passage
+from core.text import fold
+from core.vocabulary import spell_out
+from index.embedder import TextEmbedder
+from index.reader import Filters, SearchIndex
+from index.vectors import passage_of
 
 
 def document_day(doc: DocumentMeta) -> str | None:

@@ -8,9 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.errors import QuestionError
-from ingest.lexical import tokenize
-from ingest.vocabulary import expansions, spell_out, states_named
+from core.errors import QuestionError
+from core.vocabulary import expansions, spell_out, states_named
+from index.lexical import tokenize
 
 # Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
 MAX_QUESTION_CHARS = 2000

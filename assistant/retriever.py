@@ -7,18 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
-from assistant.phrase import fold
-from assistant.query import Query, analyse
-from assistant.search_index import Filters, SearchIndex
-from ingest.embedder import TextEmbedder
-from ingest.models import Passage
-from ingest.vectors import passage_of
-from ingest.vocabulary import is_source_reference
+from assistant.query import Query
+from core.models import Passage
+from core.settings import require_valid_knobs
+from core.text import fold
+from core.vocabulary import is_source_reference
+from index.embedder import TextEmbedder
+from index.reader import Filters, SearchIndex
+from index.vectors import passage_of
 
 
 @dataclass(frozen=True)
@@ -61,6 +58,9 @@ class FusionWeights:
     followers: int = 3
     depth: int = 50
 
+    def __post_init__(self) -> None:
+        require_valid_knobs(self)
+
 
 DEFAULT_WEIGHTS = FusionWeights()
 # Sentence vectors fetched per passage wanted from the dense side (passages have a few sentences each).
@@ -73,17 +73,20 @@ class SearchResult:
 
     query: Query
     passages: list[Passage]
+    named: frozenset[str]  # the documents the question names, by symbol or short title
     similarity: dict[str, float]  # passage id -> its best sentence's cosine similarity to the question
     sentence_similarity: dict[str, float]  # sentence id -> cosine similarity, for every sentence of `passages`
     query_vector: np.ndarray
+
+
 _NORMALISE = re.compile(r"\W+")
 
 
 class HybridSearcher:
-    """Searches one index: `search(query, k, filters)` returns passages best first, with fused scores.
+    """Searches one index: `search(query, k, filters)` returns the passages best first, with fused scores.
 
     >>> searcher = HybridSearcher(SearchIndex.open(Path(".gma")), Embedder())  # doctest: +SKIP
-    >>> searcher.search("What are the two dedicated thematic groups?", k=3)[0].citation  # doctest: +SKIP
+    >>> searcher.search(analyse("What are the two dedicated thematic groups?"), k=3).passages[0].citation  # doctest: +SKIP
     'UNIDIR chapter, section 2.4'
     """
 
@@ -92,26 +95,24 @@ class HybridSearcher:
         self.embedder = embedder
         self.weights = weights
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
-        return self.search_with_signals(query, k, filters).passages
-
-    def search_with_signals(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
-        """The passages and the evidence behind their ranking (dense similarities), for the answerer."""
+    def search(self, query: Query, k: int = 5, filters: Filters | None = None) -> SearchResult:
+        """The `k` best passages and the evidence behind their ranking (dense similarities), for the answerer."""
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         filters = filters or Filters()
-        parsed = analyse(query)
-        query_vector = self.embedder.embed_query(parsed.dense)
-        scores, sentence_similarity = self._fused(parsed, query_vector, filters, depth=max(self.weights.depth, 4 * k))
-        self._boost_named_documents(parsed, query_vector, scores)
-        self._boost_titled_documents(parsed, query_vector, scores)
-        self._boost_passages(parsed, scores)
+        query_vector = self.embedder.embed_query(query.dense)
+        scores, sentence_similarity = self._fused(query, query_vector, filters, depth=max(self.weights.depth, 4 * k))
+        named = frozenset(self.index.named_documents(query.symbols, query.text))
+        self._boost_named_documents(query, named, query_vector, scores)
+        if not query.symbols:  # a question naming symbols names its documents by them, not by subject
+            self._boost_titled_documents(query, query_vector, scores)
+        self._boost_passages(query, scores)
         self._share_with_footnotes(scores)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         results: list[Passage] = []
         seen_texts: set[str] = set()
         for pid, score in ranked:
-            for member in (pid, *self._followers(parsed, pid)):
+            for member in (pid, *self._followers(query, pid)):
                 passage = self.index.by_id.get(member)
                 if passage is None or not filters.admits(passage):
                     continue
@@ -132,7 +133,7 @@ class HybridSearcher:
         for sid in wanted:
             pid = passage_of(sid)
             similarity[pid] = max(similarity.get(pid, -1.0), sentence_similarity.get(sid, -1.0))
-        return SearchResult(parsed, results, similarity, sentence_similarity, query_vector)
+        return SearchResult(query, results, named, similarity, sentence_similarity, query_vector)
 
     def _followers(self, query: Query, pid: str) -> list[str]:
         """For "who said or voted what", the footnotes naming States or votes follow their paragraph."""
@@ -202,10 +203,11 @@ class HybridSearcher:
             if query.gives_count(passage.text):
                 scores[pid] += weights.count
 
-    def _boost_named_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
+    def _boost_named_documents(
+        self, query: Query, named: frozenset[str], query_vector: np.ndarray, scores: dict[str, float]
+    ) -> None:
         """Documents, paragraphs and wording the question names join the candidates, with a bonus."""
         weights = self.weights
-        named = self.index.named_documents(query)
         for doc_id in named:
             self._rank_within(doc_id, query, query_vector, scores)
             for passage in self.index.by_document[doc_id]:
@@ -233,7 +235,7 @@ class HybridSearcher:
     def _boost_titled_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
         """A document the question names by its subject is searched on its own: its passages join the
         candidates, with a bonus growing with the share of its title the question repeats."""
-        for doc_id, share in self.index.titled_documents(query, self.weights.title_share).items():
+        for doc_id, share in self.index.titled_documents(query.expanded, self.weights.title_share).items():
             self._rank_within(doc_id, query, query_vector, scores)
             for passage in self.index.by_document[doc_id]:
                 scores[passage.passage_id] += self.weights.title * share
@@ -262,20 +264,3 @@ def _best_first(sentences: list[tuple[str, float]]) -> list[str]:
 def _names_locator(query: Query, locator: str) -> bool:
     """Whether the question names this locator, or the paragraph this sub-paragraph belongs to."""
     return any(locator == named or locator.startswith(f"{named}(") for named in query.locators)
-
-
-class PassageRetriever(BaseRetriever):
-    """LangChain face of the hybrid searcher: Documents whose metadata is the Passage JSON of the spec."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: HybridSearcher
-    k: int = 5
-    filters: Filters = Filters()
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [to_document(p) for p in self.searcher.search(query, self.k, self.filters)]
-
-
-def to_document(passage: Passage) -> Document:
-    return Document(page_content=passage.text, metadata=passage.to_dict(), id=passage.passage_id)

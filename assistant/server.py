@@ -23,12 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from assistant.lineage import UnknownReference
 from assistant.llm import LlmBackend
 from assistant.payloads import documents_payload, search_payload
-from assistant.search_index import Filters
 from assistant.service import Assistant
-from assistant.settings import Settings
-from ingest.embedder import TextEmbedder
-from ingest.errors import ChromaServerError, ConfigError, GmaError, IndexNotFoundError, QuestionError
-from ingest.models import DOC_TYPES
+from core.errors import ChromaServerError, ConfigError, GmaError, IndexNotFoundError, QuestionError
+from core.models import DOC_TYPES
+from core.settings import ANSWER_PASSAGES, Settings
+from index.embedder import TextEmbedder
+from index.reader import Filters
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class AskOptions(_Options):
     """The options of `gma ask`."""
 
     question: str = Field(description="At most 2,000 characters once control characters are dropped.")
-    k: int = Field(8, ge=1, description="Passages considered.")
+    k: int = Field(ANSWER_PASSAGES, ge=1, description="Passages the answer reads (and lists as retrieved).")
     llm: str | None = Field(None, description="Generative backend, e.g. ollama:llama3.2; default: extractive.")
 
 
@@ -109,7 +109,7 @@ def _loaded_assistant(settings: Settings, embedder: TextEmbedder | None) -> Assi
     assistant = Assistant(settings, embedder)
     assistant.embedder.embed_query("warm up")
     try:
-        assistant.index  # noqa: B018
+        assistant.current_index()
     except GmaError as exc:  # keep serving: /health says why, and the next ingest is picked up by itself
         log.warning("%s", exc)
     return assistant
@@ -119,7 +119,7 @@ def _assistant(request: Request) -> Assistant:
     """The process's Assistant, its index reopened first (by one thread at a time) if an ingest replaced it."""
     state = request.app.state
     with state.reopen_lock:
-        state.assistant.index  # noqa: B018
+        state.assistant.current_index()
     return state.assistant
 
 
@@ -162,7 +162,7 @@ def search(options: SearchOptions, assistant: SharedAssistant) -> dict[str, Any]
 @routes.get("/documents")
 def documents(assistant: SharedAssistant) -> dict[str, Any]:
     """The indexed documents with their passage counts."""
-    return documents_payload(assistant.index)
+    return documents_payload(assistant.current_index())
 
 
 @routes.get("/history")
@@ -184,7 +184,7 @@ def health(request: Request) -> JSONResponse:
     """Whether an index is loaded, with its generation and passage count; 503 while there is none."""
     try:
         assistant = _assistant(request)
-        index = assistant.index
+        index = assistant.current_index()
     except GmaError as exc:
         body = {"status": "unavailable", "index_present": False, "passages": 0, "generation": None, "detail": str(exc)}
         return JSONResponse(body, status_code=503)

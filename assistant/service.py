@@ -1,26 +1,36 @@
 """The assistant as one object: index, embedding model, searchers and answerer, loaded once.
 
 The CLI builds one per command, the UI one per process (st.cache_resource), the evals one per run.
+A question comes in as text and is cleaned and analysed here, once; everything below takes the `Query`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import replace
-from functools import cached_property
+from dataclasses import dataclass, replace
 
-from assistant.answer import Answer, ExtractiveAnswerer
+from assistant.answer import DEFAULT_POLICY, Answer, AnswerPolicy, ExtractiveAnswerer
 from assistant.docdiff import DocumentDiff, diff_documents
 from assistant.history import ParagraphHistory, paragraph_history
 from assistant.language import language_notice
 from assistant.lineage import resolve_passage
 from assistant.phrase import PhraseHit, PhraseSearcher
-from assistant.query import clean_question
-from assistant.retriever import HybridSearcher
-from assistant.search_index import Filters, SearchIndex
-from assistant.settings import Settings
-from ingest.embedder import Embedder, TextEmbedder
-from ingest.models import Passage
+from assistant.query import analyse, clean_question
+from assistant.retriever import DEFAULT_WEIGHTS, FusionWeights, HybridSearcher
+from core.models import Passage
+from core.settings import ANSWER_PASSAGES, Settings
+from index.embedder import Embedder, TextEmbedder
+from index.reader import Filters, SearchIndex
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """One generation of the index with the searchers over it, replaced together when an ingest publishes."""
+
+    index: SearchIndex
+    searcher: HybridSearcher
+    phrases: PhraseSearcher
 
 
 class Assistant:
@@ -29,63 +39,67 @@ class Assistant:
     >>> Assistant(Settings.from_env()).ask("What are the two dedicated thematic groups?").text  # doctest: +SKIP
     """
 
-    def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: TextEmbedder | None = None,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+        policy: AnswerPolicy = DEFAULT_POLICY,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder or Embedder(settings.embed_model)
-        self._index: SearchIndex | None = None
+        self.weights = weights
+        self.policy = policy
+        self._opened: _Opened | None = None
 
-    @property
-    def index(self) -> SearchIndex:
-        if self._index is None or self._index.is_stale():
-            self._index = SearchIndex.open(self.settings.index_dir, self.settings.chroma_url)
-            self.__dict__.pop("searcher", None)
-            self.__dict__.pop("phrases", None)
-        return self._index
+    def current_index(self) -> SearchIndex:
+        """The live generation, reopened (with its searchers) when another ingest has published a newer one."""
+        return self._open().index
 
-    @cached_property
-    def searcher(self) -> HybridSearcher:
-        return HybridSearcher(self.index, self.embedder)
-
-    @cached_property
-    def phrases(self) -> PhraseSearcher:
-        return PhraseSearcher(self.index, self.embedder)
+    def _open(self) -> _Opened:
+        if self._opened is None or self._opened.index.is_stale():
+            index = SearchIndex.open(self.settings.index_dir, self.settings.chroma_url)
+            self._opened = _Opened(
+                index, HybridSearcher(index, self.embedder, self.weights), PhraseSearcher(index, self.embedder)
+            )
+        return self._opened
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
-        query = clean_question(query)
-        self.index  # noqa: B018 - reopen first if stale
-        return self.searcher.search(query, k, filters)
+        return self._open().searcher.search(analyse(clean_question(query)), k, filters).passages
 
     def exact_phrase(self, phrase: str, filters: Filters | None = None, limit: int | None = None) -> list[PhraseHit]:
-        phrase = clean_question(phrase)
-        self.index  # noqa: B018
-        return self.phrases.exact(phrase, filters, limit)
+        return self._open().phrases.exact(clean_question(phrase), filters, limit)
 
     def similar_wording(self, sentence: str, k: int = 10, filters: Filters | None = None) -> list[Passage]:
-        sentence = clean_question(sentence)
-        self.index  # noqa: B018
-        return self.phrases.similar(sentence, k, filters)
+        return self._open().phrases.similar(clean_question(sentence), k, filters)
 
     def ask(
-        self, question: str, k: int = 8, filters: Filters | None = None, llm: str | None = None,
+        self, question: str, k: int = ANSWER_PASSAGES, filters: Filters | None = None, llm: str | None = None,
         on_text: Callable[[str], None] | None = None,
     ) -> Answer:
-        """The extractive answer, or with an LLM backend (argument or GMA_LLM) a checked generative one,
-        whose raw reply streams to `on_text` as it arrives.
+        """The extractive answer from the `k` best passages, or with an LLM backend (argument or GMA_LLM) a
+        checked generative one, whose raw reply streams to `on_text` as it arrives.
 
         Raises QuestionError for an empty or overlong question; control characters are dropped.
         """
-        question = clean_question(question)
-        self.index  # noqa: B018
+        query = analyse(clean_question(question))
+        opened = self._open()
+        started = time.perf_counter()
+        result = opened.searcher.search(query, k, filters)
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy)
         backend = llm or self.settings.llm
         if backend:
             from assistant.llm import GenerativeAnswerer, LlmBackend
+            from assistant.support import SupportChecker
 
             chat_model = LlmBackend.parse(backend).chat_model(self.settings)
-            answerer = GenerativeAnswerer(self.searcher, chat_model, self.settings.llm_timeout)
-            answer = answerer.answer(question, k, filters, on_text)
+            generative = GenerativeAnswerer(chat_model, answerer, SupportChecker(self.embedder), self.settings.llm_timeout)
+            answer = generative.answer(result, on_text)
         else:
-            answer = ExtractiveAnswerer(self.searcher).answer(question, k, filters)
-        notice = language_notice(question)
+            answer = answerer.answer(result)
+        answer = replace(answer, timings_ms={"retrieve": retrieve_ms, **answer.timings_ms})
+        notice = language_notice(query.text)
         return replace(answer, notice=notice) if notice else answer
 
     def history(self, citation: str) -> ParagraphHistory:
@@ -93,7 +107,7 @@ class Assistant:
 
         Raises UnknownReference when no passage has that citation (or passage id).
         """
-        index = self.index
+        index = self.current_index()
         return paragraph_history(index, resolve_passage(index, citation))
 
     def diff(self, first: str, second: str) -> DocumentDiff:
@@ -101,4 +115,4 @@ class Assistant:
 
         Raises UnknownReference when either is not in the index.
         """
-        return diff_documents(self.index, first, second)
+        return diff_documents(self.current_index(), first, second)

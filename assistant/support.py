@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.phrase import fold
-from ingest.embedder import TextEmbedder
-from ingest.lexical import tokenize
-from ingest.sentences import sentence_spans
+from core.sentences import sentence_spans
+from core.text import fold
+from index.embedder import TextEmbedder
+from index.lexical import tokenize
 
 # A token holding a digit; brackets and parentheses end it, so "(2025)" gives "2025".
 _FIGURE = re.compile(r"[^\s()\[\]{}]*\d[^\s()\[\]{}]*")

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 
-from assistant.phrase import fold
+from core.text import fold
 
 _WORD = re.compile(r"\S+")
 

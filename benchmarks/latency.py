@@ -22,11 +22,11 @@ from common import ROOT, machine, write_section
 sys.path.insert(0, str(ROOT))
 
 from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from evals.baselines import build_recipe_store  # noqa: E402
 from evals.metrics import percentile  # noqa: E402
 from evals.questions import load_questions  # noqa: E402
-from ingest.embedder import Embedder  # noqa: E402
+from index.embedder import Embedder  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 
 

@@ -47,10 +47,10 @@ _MARKDOWN = (".md", ".markdown")
 # Where the time of one `ask` goes: these callables are wrapped with wall-clock timers for one separate,
 # untimed pass (cProfile is no use here: it slows the embedding model's forward pass twentyfold).
 _STAGES = (
-    ("embed the question", "ingest.embedder", "Embedder.embed_query"),
-    ("BM25 searches (passages, sentences, titles)", "ingest.lexical", "LexicalIndex.search"),
-    ("dense search (Chroma query)", "ingest.vectors", "VectorStore.search"),
-    ("fetch missing sentence vectors (Chroma get)", "ingest.vectors", "VectorStore.vectors"),
+    ("embed the question", "index.embedder", "Embedder.embed_query"),
+    ("BM25 searches (passages, sentences, titles)", "index.lexical", "LexicalIndex.search"),
+    ("dense search (Chroma query)", "index.vectors", "VectorStore.search"),
+    ("fetch missing sentence vectors (Chroma get)", "index.vectors", "VectorStore.vectors"),
     ("rank fusion (BM25 + dense + topicality)", "assistant.retriever", "HybridSearcher._fused"),
     ("named-document boosts", "assistant.retriever", "HybridSearcher._boost_named_documents"),
     ("title boosts", "assistant.retriever", "HybridSearcher._boost_titled_documents"),
@@ -146,7 +146,7 @@ def peak_rss_bytes() -> int:
 
 
 def child_ingest(args: argparse.Namespace) -> dict[str, Any]:
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
     from ingest.pipeline import Ingestor
 
     step = max(1, args.factor * 160)
@@ -166,9 +166,9 @@ def child_ingest(args: argparse.Namespace) -> dict[str, Any]:
 
 def child_query(args: argparse.Namespace) -> dict[str, Any]:
     from assistant.service import Assistant
-    from assistant.settings import Settings
+    from core.settings import Settings
     from evals.questions import load_questions
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
 
     questions = [q.question for q in load_questions(args.questions)]
     # Question embedding does not depend on the corpus size but does on CPU contention: timed apart.
@@ -178,7 +178,7 @@ def child_query(args: argparse.Namespace) -> dict[str, Any]:
     embedder.embed_query("load the model")
     assistant = Assistant(Settings(index_dir=args.index), embedder=embedder)
     started = time.perf_counter()
-    index = assistant.index
+    index = assistant.current_index()
     opened = time.perf_counter() - started
     started = time.perf_counter()
     assistant.ask(questions[0])  # builds the index's lazy tables

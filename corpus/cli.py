@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from core.errors import GmaError
 from corpus.fetch import Fetcher, FetchResult
 from corpus.manifest import Manifest, ManifestEntry
-from ingest.errors import GmaError
 
 
 @click.command("fetch")

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from core.errors import FetchError
 from corpus.manifest import ManifestEntry
-from ingest.errors import FetchError
 
 log = logging.getLogger(__name__)
 

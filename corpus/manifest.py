@@ -6,8 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import ConfigError
-from ingest.models import DOC_TYPES
+from core.errors import ConfigError
+from core.models import DOC_TYPES
 
 DEFAULT_MANIFEST = Path(__file__).with_name("manifest.toml")
 

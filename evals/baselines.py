@@ -12,7 +12,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from ingest.embedder import Embedder
+from index.embedder import Embedder
 
 RECIPE_CHUNK_SIZE = 1000
 RECIPE_CHUNK_OVERLAP = 200

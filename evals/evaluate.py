@@ -66,7 +66,7 @@ def evaluate(
     systems: list[System] = [AssistantSystem(assistant)]
     if llm:
         systems.append(AssistantSystem(assistant, llm))
-    index = assistant.index
+    index = assistant.current_index()
     for name in baselines:
         if name == "bm25":
             systems.append(Bm25System(index))

@@ -87,7 +87,7 @@ def report(rows: Sequence[Labelled], measured: Sequence[Support], thresholds: Su
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="The labelled set (JSONL).")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.search_index import SearchIndex
 from evals.metrics import Outcome, normalise, summarise
 from evals.systems import System
+from index.reader import SearchIndex
 
 
 def run(system: System, questions: Sequence[Any], k: int, index: SearchIndex | None = None) -> list[Outcome]:

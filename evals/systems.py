@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from assistant.search_index import SearchIndex
 from assistant.service import Assistant
-from ingest.embedder import TextEmbedder
-from ingest.vectors import passage_of
+from index.embedder import TextEmbedder
+from index.reader import SearchIndex
+from index.vectors import passage_of
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,12 @@ class AssistantSystem:
 
     def respond(self, question: str, k: int) -> Response:
         started = time.perf_counter()
-        answer = self.assistant.ask(question, k=k, llm=self.llm)
+        answer = self.assistant.ask(question, llm=self.llm)  # reads its own number of passages; hit@k looks at the first k
         latency = (time.perf_counter() - started) * 1000
         return Response(
             answer=answer.text,
             abstained=answer.abstained,
-            retrieved=tuple(p.text for p in answer.retrieved),
+            retrieved=tuple(p.text for p in answer.retrieved[:k]),
             cited=tuple(p.text for p in answer.citations),
             latency_ms=latency,
             raw=answer.to_json(),

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.marks import without_marks
-from ingest.models import BlockKind
+from core.marks import without_marks
+from core.models import BlockKind
 from ingest.units import NUMBERED, SUB_PARAGRAPH, Located, Unit, annex_label, follows
 
 # Readers give the heading alone, glue its title to it ("Article 1 Statement of purpose") or lose the

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 
-from ingest.marks import without_marks
-from ingest.models import Block, BlockKind
+from core.marks import without_marks
+from core.models import Block, BlockKind
 
 _MONTHS = "january february march april may june july august september october november december".split()
 DATE_TEXT = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.models import DOC_TYPES, DocumentMeta, ParsedFile
 from corpus.manifest import Manifest, ManifestEntry
 from ingest.masthead import DATE_TEXT, SYMBOL_PATTERN, Masthead, iso_date, read_masthead
-from ingest.models import DOC_TYPES, DocumentMeta, ParsedFile
 
 __all__ = ["SYMBOL_PATTERN", "MetadataResolver", "Resolved", "doc_type_for_symbol"]
 

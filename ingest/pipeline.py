@@ -13,18 +13,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core.errors import GmaError, ReadError
+from core.models import Passage
+from core.vocabulary import spell_out
 from corpus.manifest import Manifest
-from ingest.embedder import TextEmbedder
-from ingest.errors import GmaError, ReadError
-from ingest.lexical import passage_lexical_index, sentence_lexical_index
+from index.embedder import TextEmbedder
+from index.generation import FileRecord, write_generation
+from index.store import IndexStore, vector_space
+from index.vectors import VectorStore
 from ingest.metadata import MetadataResolver
-from ingest.models import Passage
 from ingest.readers import SUPPORTED_EXTENSIONS, reader_for
 from ingest.renditions import rendition_rank
 from ingest.segment import Segmenter
-from ingest.store import BM25, BM25_SENTENCES, FileRecord, IndexStore, write_generation_files
-from ingest.vectors import VectorStore, vector_space
-from ingest.vocabulary import spell_out
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Ingestor:
     """Adds, updates and removes documents in an index directory; with `chroma_url` (Settings.chroma_url)
     the vectors go to that Chroma server, everything else stays in the directory.
 
-    >>> from ingest.embedder import Embedder
+    >>> from index.embedder import Embedder
     >>> report = Ingestor(Path(".gma"), Embedder()).ingest([Path("../shared/corpus")])  # doctest: +SKIP
     """
 
@@ -260,10 +260,8 @@ class Ingestor:
             vectors = self.store.vectors(generation)
             vectors.delete_documents(sorted(replaced))
             self._embed_into(vectors, fresh)
-            passage_lexical_index(every).save(generation / BM25)
-            sentence_lexical_index(every).save(generation / BM25_SENTENCES)
             info = {"embed_model": self.embedder.model_name, "passages": len(every), "created": time.time()}
-            write_generation_files(generation, every, files, info)
+            write_generation(generation, every, files, info)
         report.removed.extend(removed)
         report.passages = len(fresh)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ingest.models import Passage
+from core.models import Passage
 
 # Locators that carry no structure of their own: every rendition has them.
 _UNSTRUCTURED = ("header", "preamble")

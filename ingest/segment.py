@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from core.marks import MARK_PATTERN, strip_marks, without_marks
+from core.models import Block, BlockKind, DocumentMeta, Passage
+from core.sentences import pack_sentences
 from ingest.articles import instrument_start, locate_instrument
-from ingest.marks import MARK_PATTERN, strip_marks, without_marks
-from ingest.models import Block, BlockKind, DocumentMeta, Passage
-from ingest.sentences import pack_sentences
 from ingest.units import NUMBERED, SUB_PARAGRAPH, Located, Unit, annex_label, follows, to_units
 
 DEFAULT_MAX_CHARS = 1000
@@ -30,7 +30,7 @@ _CLOSING = re.compile(r"^\d+(st|nd|rd|th) (\(resumed\) )?plenary meeting\b", re.
 class Segmenter:
     """Turns a document's blocks into passages with exact locators and exact text.
 
-    >>> from ingest.models import Block, BlockKind, DocumentMeta
+    >>> from core.models import Block, BlockKind, DocumentMeta
     >>> meta = DocumentMeta(doc_id="A/RES/99/1", title="Example", doc_type="resolution", symbol="A/RES/99/1")
     >>> blocks = [Block(BlockKind.PARAGRAPH, "The General Assembly,"),
     ...           Block(BlockKind.PARAGRAPH, "Recalling its earlier work,"),

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.marks import without_marks
-from ingest.models import Block, BlockKind
+from core.marks import without_marks
+from core.models import Block, BlockKind
 
 # A paragraph number of any length ("1203. "): whether it is one is decided by `follows`, not by its digits.
 NUMBERED = re.compile(r"^(\d+)\.\s+(?=\S)")

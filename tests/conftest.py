@@ -62,7 +62,7 @@ def shared_corpus() -> Path:
 @pytest.fixture(scope="session")
 def real_embedder():  # noqa: ANN201
     """The packaged all-MiniLM-L6-v2, loaded once per test session."""
-    from ingest.embedder import Embedder
+    from index.embedder import Embedder
 
     embedder = Embedder()
     embedder.embed_query("warm up")
@@ -83,7 +83,7 @@ def corpus_index(shared_corpus: Path, real_embedder, tmp_path_factory: pytest.Te
 @pytest.fixture(scope="session")
 def corpus_assistant(corpus_index: Path, real_embedder):  # noqa: ANN001, ANN201
     from assistant.service import Assistant
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     return Assistant(Settings(index_dir=corpus_index), embedder=real_embedder)
 

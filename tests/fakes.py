@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
+
+from assistant.service import Assistant
+from core.settings import Settings
 
 
 class HashEmbedder:
@@ -34,3 +38,9 @@ class HashEmbedder:
             vector[int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension] += 1.0
         norm = np.linalg.norm(vector)
         return vector / norm if norm else vector + 1.0 / np.sqrt(self.dimension)
+
+
+def synthetic_assistant(index_dir: Path, chroma_url: str | None = None, **knobs: object) -> Assistant:
+    """The assistant over a synthetic index, embedding with the HashEmbedder it was built with."""
+    settings = Settings(index_dir=index_dir, chroma_url=chroma_url)
+    return Assistant(settings, embedder=HashEmbedder(), **knobs)  # type: ignore[arg-type]

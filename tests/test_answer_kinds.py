@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import ExtractiveAnswerer
-from assistant.retriever import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.service import Assistant
+from core.vocabulary import states_named
 from ingest.pipeline import Ingestor
-from ingest.vocabulary import states_named
-from tests.fakes import HashEmbedder
+from tests.fakes import HashEmbedder, synthetic_assistant
 from tests.samples import write_sample_corpus
 
 PARAGRAPHS = {
@@ -49,12 +47,12 @@ The example board was created by a resolution of the example assembly.<sup>1</su
 
 
 @pytest.fixture(scope="module")
-def answerer(tmp_path_factory: pytest.TempPathFactory) -> ExtractiveAnswerer:
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = write_sample_corpus(tmp_path_factory.mktemp("docs"), PARAGRAPHS)
     (root / "votes.md").write_text(NOTE, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     Ingestor(index_dir, HashEmbedder()).ingest([root])
-    return ExtractiveAnswerer(HybridSearcher(SearchIndex.open(index_dir), HashEmbedder()))
+    return synthetic_assistant(index_dir)
 
 
 def test_states_named_finds_member_states_by_their_un_names() -> None:
@@ -63,36 +61,36 @@ def test_states_named_finds_member_states_by_their_un_names() -> None:
     assert states_named("Ruritania and Freedonia supported it") == set()
 
 
-def test_which_states_is_answered_by_a_paragraph_naming_them(answerer: ExtractiveAnswerer) -> None:
-    answer = answerer.answer("Which States were permitted to vote in the example assembly until the end of the session?")
+def test_which_states_is_answered_by_a_paragraph_naming_them(answerer: Assistant) -> None:
+    answer = answerer.ask("Which States were permitted to vote in the example assembly until the end of the session?")
     assert not answer.abstained, answer.message
     assert "Chile and Norway" in answer.text
     assert [p.citation for p in answer.citations][0] == "A/RES/99/4, para. 1"
 
 
-def test_a_question_about_abstentions_is_answered_from_the_vote_record(answerer: ExtractiveAnswerer) -> None:
-    answer = answerer.answer("How many abstained on example resolution 99/6?")
+def test_a_question_about_abstentions_is_answered_from_the_vote_record(answerer: Assistant) -> None:
+    answer = answerer.ask("How many abstained on example resolution 99/6?")
     assert not answer.abstained, answer.message
     assert "3 abstentions" in answer.text
 
 
-def test_what_a_state_said_needs_a_passage_naming_that_state(answerer: ExtractiveAnswerer) -> None:
-    about_report = answerer.answer("What explanations of position were noted on the example report?")
+def test_what_a_state_said_needs_a_passage_naming_that_state(answerer: Assistant) -> None:
+    about_report = answerer.ask("What explanations of position were noted on the example report?")
     assert not about_report.abstained, about_report.message
     # The same question about one State finds the same paragraph, which does not name it: no answer.
-    assert answerer.answer("What did Chile note in its explanations of position on the example report?").abstained
+    assert answerer.ask("What did Chile note in its explanations of position on the example report?").abstained
 
 
-def test_who_needs_a_sentence_naming_the_role_asked_for(answerer: ExtractiveAnswerer) -> None:
-    audit = answerer.answer("Who audits the accounts of the example working group?")
+def test_who_needs_a_sentence_naming_the_role_asked_for(answerer: Assistant) -> None:
+    audit = answerer.ask("Who audits the accounts of the example working group?")
     assert audit.text.startswith("The accounts of the example working group are audited by the example board.")
     # The sentence on the group's first meeting matches every other word, but says nothing of a chair.
-    assert answerer.answer("Who chaired the example working group that met for the first time in 2099?").abstained
+    assert answerer.ask("Who chaired the example working group that met for the first time in 2099?").abstained
 
 
-def test_which_resolution_is_answered_with_the_source_footnote(answerer: ExtractiveAnswerer) -> None:
-    answer = answerer.answer("Which resolution created the example board?")
+def test_which_resolution_is_answered_with_the_source_footnote(answerer: Assistant) -> None:
+    answer = answerer.ask("Which resolution created the example board?")
     assert answer.text.startswith("The example board was created by a resolution of the example assembly.")
     assert "A/RES/99/4, para. 2. [Example votes, footnote 1]" in answer.text
     # A footnote that only gives a source stays out of answers to other questions.
-    assert "A/RES/99/4, para. 2." not in answerer.answer("How was the example board created?").text
+    assert "A/RES/99/4, para. 2." not in answerer.ask("How was the example board created?").text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import Block, BlockKind, DocumentMeta, Passage
+from core.models import Block, BlockKind, DocumentMeta, Passage
 from ingest.readers import reader_for
 from ingest.segment import Segmenter
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
-from assistant.search_index import Filters
+from index.reader import Filters
 
 pytestmark = [pytest.mark.corpus, pytest.mark.model]
 

@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
-from assistant.search_index import SearchIndex
-from ingest import vectors
-from ingest.chroma_server import ServerAddress, ServerVectors, collection_name
-from ingest.errors import ChromaServerError, ConfigError
+from core.errors import ChromaServerError, ConfigError
+from index import vectors
+from index.chroma_server import ServerAddress, ServerVectors, collection_name
+from index.reader import SearchIndex
+from index.store import IndexStore
 from ingest.pipeline import Ingestor
-from ingest.store import IndexStore
 from tests.chroma_process import ChromaServer, free_port
 from tests.fakes import HashEmbedder
 from tests.test_index import DOC_A, DOC_B

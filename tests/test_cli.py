@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import EXIT_PARTIAL, main
-from ingest.store import IndexStore
+from index.store import IndexStore
 
 RESOLUTION = """---
 symbol: A/RES/99/{n}

@@ -311,7 +311,7 @@ def test_a_server_that_does_not_answer_times_out(server: PdfServer, tmp_path: Pa
 
 
 def test_unreadable_checksum_record_is_a_fetch_error(tmp_path: Path) -> None:
-    from ingest.errors import FetchError
+    from core.errors import FetchError
 
     (tmp_path / "checksums.json").write_text("{not json")
     with pytest.raises(FetchError, match="checksums.json is unreadable"):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.query import analyse, clean_question
-from ingest.errors import ReadError
+from core.errors import ReadError
 from ingest.pipeline import Ingestor
 from ingest.readers import reader_for
 from tests.fakes import HashEmbedder
@@ -72,7 +72,7 @@ def test_a_yaml_alias_bomb_in_front_matter_is_refused_under_a_memory_cap(tmp_pat
     # 9**8 strings once the aliases are expanded: tens of GB. Under a 2 GB cap the old reader died.
     script = (
         "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
-        "from pathlib import Path; from ingest.errors import ReadError; from ingest.readers import reader_for;"
+        "from pathlib import Path; from core.errors import ReadError; from ingest.readers import reader_for;"
         f"path = Path({str(bomb)!r})\n"
         "try:\n    reader_for(path).read(path)\nexcept ReadError as exc:\n    print(exc.reason)"
     )
@@ -156,7 +156,7 @@ def test_ingest_without_a_terminal_prints_progress_lines_unless_quiet(tmp_path: 
 
     from assistant.cli import main
 
-    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("index.embedder.Embedder", lambda *a, **k: HashEmbedder())
     docs = tmp_path / "docs"
     docs.mkdir()
     for n in range(12):
@@ -183,7 +183,7 @@ def test_document_text_printed_on_a_terminal_carries_no_escape_sequence(tmp_path
         + "The forum also hears the views of observers on widgets.\n\n" * 10,  # few controls in much text
         encoding="utf-8",
     )
-    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("index.embedder.Embedder", lambda *a, **k: HashEmbedder())
     monkeypatch.setattr("assistant.service.Embedder", lambda *a, **k: HashEmbedder())
     index = str(tmp_path / "index")
     assert CliRunner().invoke(main, ["ingest", str(planted), "--index", index]).exit_code == 0
@@ -201,7 +201,7 @@ def test_document_text_printed_on_a_terminal_carries_no_escape_sequence(tmp_path
 def small_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from tests.samples import write_sample_corpus
 
-    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("index.embedder.Embedder", lambda *a, **k: HashEmbedder())
     monkeypatch.setattr("assistant.service.Embedder", lambda *a, **k: HashEmbedder())
     index, docs = tmp_path / "index", tmp_path / "docs"
     docs.mkdir()
@@ -214,7 +214,7 @@ def test_a_damaged_index_file_is_one_clear_line(small_index: Path, damage: str) 
     from click.testing import CliRunner
 
     from assistant.cli import main
-    from ingest.store import IndexStore
+    from index.store import IndexStore
 
     generation = IndexStore(small_index).require_current()
     if damage == "truncate passages":
@@ -237,7 +237,7 @@ def test_a_full_disk_mid_ingest_is_one_line_and_keeps_the_index(small_index: Pat
     from click.testing import CliRunner
 
     from assistant.cli import main
-    from ingest.store import IndexStore
+    from index.store import IndexStore
 
     before = [(p.passage_id, p.text) for p in IndexStore(small_index).passages()]
     (small_index.parent / "docs" / "new.md").write_text("# New\n\nA new note on widgets.\n", encoding="utf-8")
@@ -245,7 +245,7 @@ def test_a_full_disk_mid_ingest_is_one_line_and_keeps_the_index(small_index: Pat
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("ingest.pipeline.write_generation_files", full)
+    monkeypatch.setattr("ingest.pipeline.write_generation", full)
     result = CliRunner().invoke(main, ["ingest", str(small_index.parent / "docs"), "--index", str(small_index)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "No space left on device" in result.stderr and "the previous index is unchanged" in result.stderr

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import IndexBusyError
-from ingest.lexical import LexicalIndex
+from core.errors import IndexBusyError
+from index.generation import BM25
+from index.lexical import LexicalIndex
+from index.store import IndexStore, vector_space
+from index.vectors import CHROMA
 from ingest.pipeline import Ingestor
-from ingest.store import BM25, IndexStore
-from ingest.vectors import CHROMA, vector_space
 from tests.fakes import HashEmbedder
 
 MakeIngestor = Callable[..., Ingestor]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from assistant.cli import main
 from assistant.language import language_notice, question_language
 from assistant.service import Assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder
 from tests.samples import write_sample_corpus

@@ -14,9 +14,9 @@ from assistant.cli import main
 from assistant.docdiff import ChangeStatus
 from assistant.lineage import UnknownReference, same_series
 from assistant.service import Assistant
-from assistant.settings import Settings
 from assistant.worddiff import DiffOp, DiffPiece, same_wording, similarity, word_diff
-from ingest.models import DocumentMeta
+from core.models import DocumentMeta
+from core.settings import Settings
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder
 

@@ -116,7 +116,7 @@ def test_a_real_model_answers_within_the_deadline_and_every_kept_sentence_is_che
 
 def test_the_server_reply_is_bounded_in_tokens(server: tuple[subprocess.Popen[bytes], str]) -> None:
     from assistant.llm import MAX_ANSWER_TOKENS, LlmBackend
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     _, url = server
     chat_model = LlmBackend.parse(f"openai:gemma3@{url}").chat_model(Settings(llm_timeout=TIMEOUT))
@@ -127,20 +127,24 @@ def test_the_server_reply_is_bounded_in_tokens(server: tuple[subprocess.Popen[by
 def test_uncited_and_unsupported_sentences_of_the_real_reply_are_dropped(
     server: tuple[subprocess.Popen[bytes], str], index_dir: Path, real_embedder  # noqa: ANN001
 ) -> None:
+    from assistant.answer import ExtractiveAnswerer
     from assistant.llm import GenerativeAnswerer, LlmBackend, check_reply
+    from assistant.query import analyse
     from assistant.retriever import HybridSearcher
-    from assistant.search_index import SearchIndex
-    from assistant.settings import Settings
     from assistant.support import SupportChecker
+    from core.settings import ANSWER_PASSAGES, Settings
+    from index.reader import SearchIndex
 
     _, url = server
-    searcher = HybridSearcher(SearchIndex.open(index_dir), real_embedder)
+    index = SearchIndex.open(index_dir)
+    result = HybridSearcher(index, real_embedder).search(analyse(QUESTION), ANSWER_PASSAGES)
     chat_model = LlmBackend.parse(f"openai:gemma3@{url}").chat_model(Settings(llm_timeout=TIMEOUT))
+    answerer = GenerativeAnswerer(chat_model, ExtractiveAnswerer(index, real_embedder), SupportChecker(real_embedder), TIMEOUT)
     streamed: list[str] = []
-    answer = GenerativeAnswerer(searcher, chat_model, TIMEOUT).answer(QUESTION, on_text=streamed.append)
+    answer = answerer.answer(result, on_text=streamed.append)
     reply = "".join(streamed)
     assert reply.strip(), "the model's reply streamed in"
-    checked = check_reply(reply, searcher.search(QUESTION, 8)[:6], SupportChecker(real_embedder))
+    checked = check_reply(reply, result.passages, SupportChecker(real_embedder))
     assert [s.text for s in answer.sentences] == [s.text for s in checked.kept], "the answer is the checked reply"
     checker = SupportChecker(real_embedder)
     for sentence in answer.sentences:

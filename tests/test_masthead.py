@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
+from core.models import Block, BlockKind
 from corpus.manifest import Manifest
+from index.store import IndexStore
 from ingest.masthead import ordinal_number, read_masthead
 from ingest.metadata import MetadataResolver
-from ingest.models import Block, BlockKind
 from ingest.readers import reader_for
-from ingest.store import IndexStore
 from tests.fakes import HashEmbedder
 
 # The masthead lines as a raw text layer prints them, one block a line (an invented resolution).
@@ -149,7 +149,7 @@ def _ingest(index: Path, *paths: Path) -> dict:
 @pytest.fixture
 def renditions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path]:
     """The Markdown and the fuller text layer of one resolution, and an index folder for the CLI."""
-    monkeypatch.setattr("ingest.embedder.Embedder", lambda *a, **k: HashEmbedder())
+    monkeypatch.setattr("index.embedder.Embedder", lambda *a, **k: HashEmbedder())
     markdown, text = tmp_path / "r12.md", tmp_path / "A_RES_97_12.txt"
     markdown.write_text(MARKDOWN, encoding="utf-8")
     text.write_text(TEXT_LAYER, encoding="utf-8")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import Passage
-from ingest.store import IndexStore
+from core.models import Passage
+from index.store import IndexStore
 
 pytestmark = pytest.mark.corpus
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import ExtractiveAnswerer
 from assistant.query import analyse
-from assistant.retriever import HybridSearcher
-from assistant.search_index import SearchIndex
+from assistant.service import Assistant
+from core.vocabulary import is_source_reference
 from ingest.pipeline import Ingestor
-from ingest.vocabulary import is_source_reference
-from tests.fakes import HashEmbedder
+from tests.fakes import HashEmbedder, synthetic_assistant
 from tests.samples import write_sample_corpus
 
 # The preamble repeats the title's words; the operative paragraphs that answer questions mostly do not.
@@ -68,25 +66,25 @@ The example review panel also publishes an annual bulletin on example annex matt
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher:
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = write_sample_corpus(tmp_path_factory.mktemp("docs"))
     (root / "widgets.md").write_text(WIDGETS, encoding="utf-8")
     (root / "review.md").write_text(REVIEW, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     Ingestor(index_dir, HashEmbedder()).ingest([root])
-    return HybridSearcher(SearchIndex.open(index_dir), HashEmbedder())
+    return synthetic_assistant(index_dir)
 
 
-def test_a_document_named_by_its_subject_is_searched_without_its_title_words(searcher: HybridSearcher) -> None:
+def test_a_document_named_by_its_subject_is_searched_without_its_title_words(searcher: Assistant) -> None:
     question = "When will the meeting of States on example widget verification take place?"
     # The preamble welcoming the preparatory meeting repeats every word of the question; the paragraph that
     # convenes the meeting shares only "meeting of States" with it.
     assert searcher.search(question, k=1)[0].citation == "A/RES/99/8, para. 1"
-    answer = ExtractiveAnswerer(searcher).answer(question)
+    answer = searcher.ask(question)
     assert "Decides to convene the meeting of States in Example City from 3 to 7 May 2099; [A/RES/99/8, para. 1]" in answer.text
 
 
-def test_a_document_named_by_its_symbol_is_searched_without_its_title_words(searcher: HybridSearcher) -> None:
+def test_a_document_named_by_its_symbol_is_searched_without_its_title_words(searcher: Assistant) -> None:
     top = searcher.search("Where will the example widget verification meeting of resolution 99/8 take place?", k=1)[0]
     assert top.citation == "A/RES/99/8, para. 1"
 
@@ -100,14 +98,14 @@ def test_how_many_finds_the_number_of_what_it_counts() -> None:
     assert not analyse("What will the example panel do?").gives_count("a panel consisting of 12 members")
 
 
-def test_how_many_ranks_the_paragraph_giving_the_number_first(searcher: HybridSearcher) -> None:
+def test_how_many_ranks_the_paragraph_giving_the_number_first(searcher: Assistant) -> None:
     # The preamble on the views of the panel's members matches the question better than the paragraph
     # giving their number does.
     top = searcher.search("How many members will the panel on example widget verification have?", k=1)[0]
     assert top.citation == "A/RES/99/8, para. 2"
 
 
-def test_a_footnote_citing_only_a_source_gives_its_place_to_its_paragraph(searcher: HybridSearcher) -> None:
+def test_a_footnote_citing_only_a_source_gives_its_place_to_its_paragraph(searcher: Assistant) -> None:
     found = searcher.search("What was the example review panel to do according to Annex B of A/98/100?", k=3)
     assert found[0].citation == "Example review, section 1"
     assert all(not p.is_footnote for p in found)
@@ -118,7 +116,7 @@ def test_a_footnote_naming_states_is_more_than_a_source() -> None:
     assert not is_source_reference("General Assembly, Example draft resolution submitted by Chile and Norway, A/C.1/99/L.1.")
 
 
-def test_when_a_question_points_at_a_paragraph_the_header_date_does_not_answer(searcher: HybridSearcher) -> None:
+def test_when_a_question_points_at_a_paragraph_the_header_date_does_not_answer(searcher: Assistant) -> None:
     # Resolution 98/7 is not in the index; the preamble of 99/8 gives its date, the header 99/8's own.
     top = searcher.search("When was resolution 98/7 adopted, according to the preamble of A/RES/99/8?", k=1)[0]
     assert top.citation == "A/RES/99/8, preamble"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.marks import MARK_PATTERN, mark, without_marks
+from core.marks import MARK_PATTERN, mark, without_marks
+from core.models import Block, BlockKind, DocumentMeta
 from ingest.masthead import SYMBOL_PATTERN
-from ingest.models import Block, BlockKind, DocumentMeta
 from ingest.readers.pdf import PdfReader
 from ingest.readers.text import TextReader
 from ingest.segment import Segmenter

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.marks import mark, without_marks
-from ingest.models import Block, BlockKind, DocumentMeta
+from core.marks import mark, without_marks
+from core.models import Block, BlockKind, DocumentMeta
 from ingest.readers.cleanup import repair_pypdf_spacing
 from ingest.readers.official import is_official_text, official_blocks, split_text_pages
 from ingest.readers.text import TextReader

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.errors import ReadError
+from core.marks import without_marks
+from core.models import BlockKind, ParsedFile, Passage
 from corpus.manifest import Manifest
-from ingest.errors import ReadError
-from ingest.marks import without_marks
 from ingest.metadata import MetadataResolver
-from ingest.models import BlockKind, ParsedFile, Passage
 from ingest.pipeline import Ingestor
 from ingest.readers import reader_for
 from ingest.readers.pdf import PdfReader

@@ -5,17 +5,22 @@ The index tests run twice (the `chroma_url` fixture): vectors in the embedded st
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from assistant.answer import ExtractiveAnswerer
+from assistant.answer import AnswerPolicy
+from assistant.langchain_retriever import PassageRetriever
 from assistant.phrase import PhraseSearcher, fold
 from assistant.query import analyse
-from assistant.retriever import HybridSearcher, PassageRetriever
-from assistant.search_index import Filters, SearchIndex
+from assistant.retriever import FusionWeights
+from assistant.service import Assistant
+from core.errors import ConfigError
+from index.reader import Filters, SearchIndex
 from ingest.pipeline import Ingestor
-from tests.fakes import HashEmbedder
+from tests.fakes import HashEmbedder, synthetic_assistant
 from tests.samples import write_sample_corpus
 
 
@@ -28,8 +33,8 @@ def index(tmp_path_factory: pytest.TempPathFactory, chroma_url: str | None) -> S
 
 
 @pytest.fixture(scope="module")
-def searcher(index: SearchIndex) -> HybridSearcher:
-    return HybridSearcher(index, HashEmbedder())
+def searcher(index: SearchIndex, chroma_url: str | None) -> Assistant:
+    return synthetic_assistant(index.store.root, chroma_url)
 
 
 def test_query_analysis_reads_symbols_and_acronyms() -> None:
@@ -41,25 +46,25 @@ def test_query_analysis_reads_symbols_and_acronyms() -> None:
     assert analyse("When was it adopted?").asks_date
 
 
-def test_search_finds_by_words_and_acronyms(searcher: HybridSearcher) -> None:
+def test_search_finds_by_words_and_acronyms(searcher: Assistant) -> None:
     top = searcher.search("How many dedicated thematic groups does the mechanism have?", k=3)
     assert top[0].citation == "Example analysis, section 1"
     assert searcher.search("DTGs", k=1)[0].citation == "Example analysis, section 1"
     assert [p.score for p in top] == sorted((p.score for p in top), reverse=True)
 
 
-def test_named_symbol_leads_to_its_document(searcher: HybridSearcher) -> None:
+def test_named_symbol_leads_to_its_document(searcher: Assistant) -> None:
     top = searcher.search("When was resolution 99/2 adopted?", k=3)
     assert top[0].citation == "A/RES/99/2, header"
     assert "adopted by the General Assembly on 2 December 2092" in top[0].text
 
 
-def test_footnotes_come_with_the_paragraph_that_cites_them(searcher: HybridSearcher) -> None:
+def test_footnotes_come_with_the_paragraph_that_cites_them(searcher: Assistant) -> None:
     top = searcher.search("Which States supported a standing body?", k=3)
     assert [p.locator for p in top[:2]] == ["section 2", "footnote 1"]
 
 
-def test_filters_restrict_results(searcher: HybridSearcher) -> None:
+def test_filters_restrict_results(searcher: Assistant) -> None:
     results = searcher.search("stakeholders voice vote", k=5, filters=Filters(symbol="A/RES/99/2"))
     assert results and {p.doc.symbol for p in results} == {"A/RES/99/2"}
     later = searcher.search("stakeholders voice vote", k=10, filters=Filters(year_from=2092))
@@ -67,8 +72,8 @@ def test_filters_restrict_results(searcher: HybridSearcher) -> None:
     assert all(p.doc.doc_type == "analysis" for p in searcher.search("positions", k=5, filters=Filters(doc_type="analysis")))
 
 
-def test_langchain_retriever_returns_documents_with_passage_metadata(searcher: HybridSearcher) -> None:
-    documents = PassageRetriever(searcher=searcher, k=2).invoke("dedicated thematic groups")
+def test_langchain_retriever_returns_documents_with_passage_metadata(searcher: Assistant) -> None:
+    documents = PassageRetriever(assistant=searcher, k=2).invoke("dedicated thematic groups")
     assert documents[0].metadata["citation"] == "Example analysis, section 1"
     assert documents[0].page_content == documents[0].metadata["text"]
 
@@ -91,8 +96,8 @@ def test_fold_maps_offsets_back_to_the_original() -> None:
     assert len(offsets) == len(folded) and offsets[-1] == len("A  “Voice” —\nnot") - 1
 
 
-def test_extractive_answer_cites_every_sentence(searcher: HybridSearcher) -> None:
-    answer = ExtractiveAnswerer(searcher).answer("Which States supported a standing body?")
+def test_extractive_answer_cites_every_sentence(searcher: Assistant) -> None:
+    answer = searcher.ask("Which States supported a standing body?")
     assert not answer.abstained
     assert answer.text.startswith("Some delegations supported a standing body. [Example analysis, section 2]")
     assert "For example, Ruritania (session 1); Freedonia (session 2). [Example analysis, footnote 1]" in answer.text
@@ -102,12 +107,42 @@ def test_extractive_answer_cites_every_sentence(searcher: HybridSearcher) -> Non
     assert set(payload["timings_ms"]) >= {"retrieve", "answer"}
 
 
-def test_extractive_answer_abstains_without_support(searcher: HybridSearcher) -> None:
-    answer = ExtractiveAnswerer(searcher).answer("What is the annual budget of the secretariat in euros?")
+def test_extractive_answer_abstains_without_support(searcher: Assistant) -> None:
+    answer = searcher.ask("What is the annual budget of the secretariat in euros?")
     assert answer.abstained and answer.text == "" and answer.citations == []
     assert answer.message
 
 
-def test_search_rejects_bad_k(searcher: HybridSearcher, tmp_path: Path) -> None:
+def test_search_rejects_bad_k(searcher: Assistant, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="k must be at least 1, got 0"):
         searcher.search("anything", k=0)
+
+
+def test_the_answer_reads_exactly_the_k_passages_asked_for(searcher: Assistant) -> None:
+    for k in (1, 3):
+        answer = searcher.ask("Which States supported a standing body?", k=k)
+        assert len(answer.retrieved) == k
+        assert {p.passage_id for p in answer.citations} <= {p.passage_id for p in answer.retrieved} | {
+            f for p in answer.retrieved for f in p.footnotes
+        }
+
+
+def test_the_langchain_retriever_composes_into_a_chain(searcher: Assistant) -> None:
+    from langchain_core.runnables import RunnableLambda
+
+    chain = PassageRetriever(assistant=searcher, k=2) | RunnableLambda(lambda docs: [d.metadata["citation"] for d in docs])
+    assert chain.invoke("dedicated thematic groups")[0] == "Example analysis, section 1"
+
+
+@pytest.mark.parametrize(
+    ("knobs", "message"),
+    [
+        (lambda: FusionWeights(lexical=-1.0), "FusionWeights.lexical must be a finite number of at least 0"),
+        (lambda: FusionWeights(title_share=1.5), "FusionWeights.title_share is a share and must be at most 1"),
+        (lambda: AnswerPolicy(min_score=float("nan")), "AnswerPolicy.min_score must be a finite number"),
+        (lambda: AnswerPolicy(rerank="15"), "AnswerPolicy.rerank must be a finite number"),
+    ],
+)
+def test_weights_and_policies_are_checked_where_they_are_built(knobs: Callable[[], object], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        knobs()

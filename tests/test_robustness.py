@@ -13,20 +13,18 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import ABSTAIN_MESSAGE, Answer, ExtractiveAnswerer
+from assistant.answer import ABSTAIN_MESSAGE, Answer
 from assistant.cli import main
 from assistant.query import MAX_QUESTION_CHARS
-from assistant.retriever import HybridSearcher
-from assistant.search_index import SearchIndex
 from assistant.service import Assistant
-from assistant.settings import Settings
+from core.errors import QuestionError, ReadError
+from core.settings import Settings
 from corpus.manifest import Manifest
-from ingest.errors import QuestionError, ReadError
 from ingest.metadata import MetadataResolver
 from ingest.pipeline import Ingestor
 from ingest.readers import reader_for
 from ingest.segment import Segmenter
-from tests.fakes import HashEmbedder
+from tests.fakes import HashEmbedder, synthetic_assistant
 from tests.samples import ANALYSIS, RESOLUTION, write_sample_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,8 +178,8 @@ PROBES = [
 
 def _answers(root: Path, index_dir: Path) -> list[Answer]:
     Ingestor(index_dir, HashEmbedder()).ingest([root])
-    answerer = ExtractiveAnswerer(HybridSearcher(SearchIndex.open(index_dir), HashEmbedder()))
-    return [answerer.answer(question) for question in PROBES]
+    assistant = synthetic_assistant(index_dir)
+    return [assistant.ask(question, k=8) for question in PROBES]
 
 
 def test_instructions_inside_documents_change_nothing_in_the_extractive_answer(tmp_path: Path) -> None:

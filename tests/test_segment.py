@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ingest.models import Block, BlockKind, DocumentMeta
+from core.models import Block, BlockKind, DocumentMeta
 from ingest.segment import Segmenter
 
 P, H, LI, F = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.ITEM, BlockKind.FOOTNOTE
@@ -149,7 +149,7 @@ def test_max_chars_is_validated() -> None:
 
 
 def test_inline_markers_give_each_footnote_its_sentence() -> None:
-    from ingest.marks import mark
+    from core.marks import mark
 
     long_first = "States voted twice on example matters. " * 20
     blocks = [

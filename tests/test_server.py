@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.server import create_app
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder
 from tests.samples import write_sample_corpus
@@ -335,7 +335,7 @@ def test_eight_concurrent_clients_all_get_well_formed_answers(live: LiveServer) 
 
 def test_serve_binds_loopback_port_8000_by_default(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    monkeypatch.setattr("ingest.embedder.Embedder", lambda model: HashEmbedder())
+    monkeypatch.setattr("index.embedder.Embedder", lambda model: HashEmbedder())
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
 
     result = CliRunner().invoke(main, ["serve", "--index", str(index_dir)])
@@ -347,6 +347,7 @@ def test_serve_binds_loopback_port_8000_by_default(index_dir: Path, monkeypatch:
     assert {"/ask", "/search", "/health"} <= set(app.openapi()["paths"])
 
 
+@pytest.mark.slow
 def test_serve_reports_a_missing_model_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GMA_EMBED_MODEL", "no-such-model")
 

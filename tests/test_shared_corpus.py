@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.models import Passage
 from corpus.manifest import Manifest
 from ingest.metadata import MetadataResolver
-from ingest.models import Passage
 from ingest.readers import reader_for
 from ingest.readers.cleanup import ARTICLE_END_PATTERNS, DEBRIS_PATTERNS
 from ingest.segment import Segmenter

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import ReadError
+from core.marks import mark, without_marks
+from core.models import BlockKind
 from corpus.manifest import Manifest
-from ingest.errors import ReadError
-from ingest.marks import mark, without_marks
 from ingest.metadata import MetadataResolver
-from ingest.models import BlockKind
 from ingest.readers import reader_for
 from ingest.readers.html import HtmlReader
 from ingest.readers.text import MarkdownReader, TextReader

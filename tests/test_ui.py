@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.answer import ABSTAIN_MESSAGE, AnswerSentence
-from ingest.models import DocumentMeta, Passage
+from core.models import DocumentMeta, Passage
 from tests.samples import VOICE_PARAGRAPHS, write_sample_corpus
 from ui import components
 

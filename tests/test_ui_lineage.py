@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.worddiff import DiffOp, DiffPiece
-from ingest.models import DocumentMeta, Passage
+from core.models import DocumentMeta, Passage
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder
 from tests.test_lineage import DOCUMENTS, write_lineage

@@ -13,8 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.service import Assistant
-from assistant.settings import Settings
-from ingest.embedder import Embedder
+from core.settings import Settings
+from index.embedder import Embedder
 
 PAGES_DIR = Path(__file__).resolve().parent
 

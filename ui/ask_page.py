@@ -41,14 +41,14 @@ def show_answer(assistant: Assistant, answer: Answer) -> None:
         if closest:
             st.caption("The closest passages, for reading:")
         for number, passage in enumerate(closest, 1):
-            components.show_citation_chip(number, passage, footnotes=assistant.index.get(passage.footnotes))
+            components.show_citation_chip(number, passage, footnotes=assistant.current_index().get(passage.footnotes))
         return
     st.markdown(components.escape_text(answer.text), unsafe_allow_html=True)
     if answer.message:
         st.info(answer.message)
     for number, passage in enumerate(answer.citations, 1):
         spans = components.supporting_spans(passage, answer.sentences)
-        components.show_citation_chip(number, passage, spans, footnotes=assistant.index.get(passage.footnotes))
+        components.show_citation_chip(number, passage, spans, footnotes=assistant.current_index().get(passage.footnotes))
     timings = " · ".join(f"{stage} {ms:.0f} ms" for stage, ms in answer.timings_ms.items())
     if timings:
         st.caption(timings)

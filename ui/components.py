@@ -20,12 +20,13 @@ import pandas as pd
 import streamlit as st
 
 from assistant.answer import AnswerSentence
-from assistant.phrase import document_day, fold
-from assistant.search_index import SearchIndex
+from assistant.phrase import document_day
 from assistant.service import Assistant
 from assistant.worddiff import DiffOp, DiffPiece
-from ingest.errors import GmaError
-from ingest.models import Passage
+from core.errors import GmaError
+from core.models import Passage
+from core.text import fold
+from index.reader import SearchIndex
 
 # What the Library page accepts; the same formats ingest.readers reads.
 UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
@@ -223,7 +224,7 @@ def user_errors() -> Iterator[None]:
 def open_index(assistant: Assistant) -> SearchIndex | None:
     """The assistant's live index, or None after explaining (st.error) why there is none yet."""
     try:
-        return assistant.index
+        return assistant.current_index()
     except GmaError as exc:
         st.error(str(exc))
         st.caption("Add documents on the Library page, or start the app with `gma ui --index DIR` on an index.")

@@ -13,8 +13,8 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from assistant.service import Assistant
-from ingest.errors import GmaError
-from ingest.models import Passage
+from core.errors import GmaError
+from core.models import Passage
 from ingest.pipeline import Ingestor, IngestReport
 from ui import components
 from ui.app import current_assistant
@@ -26,7 +26,7 @@ READER_HEIGHT = 520
 def indexed_passages(assistant: Assistant) -> list[Passage]:
     """Every passage of the live index; none (with a note) before the first ingest."""
     try:
-        return assistant.index.passages
+        return assistant.current_index().passages
     except GmaError as exc:
         st.info(f"The index is empty: {exc}. Upload documents below to start one.")
         return []

@@ -12,9 +12,9 @@ import streamlit as st
 from assistant.docdiff import ChangeStatus, DocumentDiff
 from assistant.history import ParagraphHistory
 from assistant.lineage import compared_paragraphs, documents_in_order
-from assistant.search_index import SearchIndex
 from assistant.service import Assistant
-from ingest.models import DocumentMeta
+from core.models import DocumentMeta
+from index.reader import SearchIndex
 from ui import components
 from ui.app import current_assistant
 

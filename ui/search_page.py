@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.search_index import Filters
 from assistant.service import Assistant
-from ingest.models import DOC_TYPES
+from core.models import DOC_TYPES
+from index.reader import Filters
 from ui import components
 from ui.app import current_assistant
 from ui.components import Hit

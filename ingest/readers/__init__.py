@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.errors import ReadError
+from core.errors import ReadError
 from ingest.readers.base import Reader
 from ingest.readers.html import HtmlReader
 from ingest.readers.pdf import PdfReader

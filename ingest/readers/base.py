@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from ingest.errors import ReadError
-from ingest.models import ParsedFile
+from core.errors import ReadError
+from core.models import ParsedFile
 
 # A text file with more than this share of control characters is binary data under a text name.
 MAX_CONTROL_SHARE = 0.01

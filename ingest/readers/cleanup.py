@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.marks import mark
+from core.marks import mark
 
 _SUP = re.compile(r"<sup>\s*(\d+)\s*</sup>")
 _MD_FOOTREF = re.compile(r"\[\^(\d+)\]")
@@ -76,7 +76,7 @@ ARTICLE_END_PATTERNS = tuple(
 def clean_inline(text: str) -> tuple[str, tuple[int, ...]]:
     """Strip Markdown/HTML markup from one paragraph; return the text and its footnote markers.
 
-    Each marker stays in the text as an inline sentinel (see ingest.marks) until the passage is final.
+    Each marker stays in the text as an inline sentinel (see core.marks) until the passage is final.
     """
     markers: list[int] = [int(n) for n in _SUP.findall(text)]
     markers += [int(n) for n in _MD_FOOTREF.findall(text)]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.errors import ReadError
-from ingest.marks import attach_marks, mark
-from ingest.models import Block, BlockKind, ParsedFile
+from core.errors import ReadError
+from core.marks import attach_marks, mark
+from core.models import Block, BlockKind, ParsedFile
 from ingest.readers.base import decode_text
 from ingest.readers.cleanup import is_debris, normalize_space
 

@@ -6,7 +6,7 @@ numbers, the running head at the top of every page after the first) is dropped; 
 masthead lines are kept as blocks for the masthead parser (ingest.masthead); lines are joined into
 paragraphs and paragraphs cut by a page break are joined again; the footnotes under the `____` rule
 become FOOTNOTE blocks, and their markers, glued to words in the body ("Working Group,1 and"), become
-inline sentinels (ingest.marks).
+inline sentinels (core.marks).
 
 >>> blocks = official_blocks(["United Nations  A/RES/99/1\\nDistr.: General\\n99-00001 (E)\\n"
 ...                           "The General Assembly,\\n 1. Decides to act;"])
@@ -20,9 +20,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from ingest.marks import MARK_PATTERN, mark, without_marks
+from core.marks import MARK_PATTERN, mark, without_marks
+from core.models import Block, BlockKind
 from ingest.masthead import CHAPEAU, SYMBOL_PATTERN
-from ingest.models import Block, BlockKind
 from ingest.readers.cleanup import join_lines, normalize_space
 
 # A paragraph's number ("12.", "1.5.") or letter ("(a)", "(iv)").

@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 import yaml.composer
 
-from ingest.errors import ReadError
-from ingest.marks import without_marks
-from ingest.models import Block, BlockKind, ParsedFile
+from core.errors import ReadError
+from core.marks import without_marks
+from core.models import Block, BlockKind, ParsedFile
 from ingest.readers.base import decode_text
 from ingest.readers.cleanup import (
     clean_inline,

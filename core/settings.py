@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 DEFAULT_HOME = Path(".gma")
+# Passages an answer reads (`gma ask --k`): the evidence is within them for nearly every answerable
+# question of the tune set (docs/evaluation.md), and more only adds neighbours to quote by mistake.
+ANSWER_PASSAGES = 7
 # How long one question waits for the LLM backend, in seconds, before the extractive answer is shown.
 DEFAULT_LLM_TIMEOUT = 30.0
 
@@ -63,7 +67,20 @@ def _seconds(value: object, name: str) -> float:
     try:
         seconds = float(value)  # type: ignore[arg-type]
     except ValueError:
-        seconds = float("nan")
-    if not seconds > 0 or seconds == float("inf"):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
         raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
     return seconds
+
+
+def require_valid_knobs(knobs: object) -> None:
+    """Every knob of a weights or policy dataclass is a finite number, not negative; a share is at most 1.
+
+    Raises ConfigError naming the knob, so a mistyped experiment fails where the object is built."""
+    for name, value in vars(knobs).items():
+        if isinstance(value, bool):
+            continue
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{type(knobs).__name__}.{name} must be a finite number of at least 0, got {value!r}")
+        if (name.endswith(("_share", "_ratio"))) and value > 1:
+            raise ConfigError(f"{type(knobs).__name__}.{name} is a share and must be at most 1, got {value!r}")

@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 # Small batches of texts of similar length waste least on padding; measured fastest on 2 CPU cores.
 DEFAULT_BATCH_SIZE = 16

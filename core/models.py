@@ -8,8 +8,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ingest.sentences import sentence_spans
-from ingest.vocabulary import expansions
+from core.sentences import sentence_spans
+from core.vocabulary import expansions
 
 DOC_TYPES = ("resolution", "draft", "report", "decision", "statement", "analysis", "commentary", "other")
 
@@ -116,7 +116,7 @@ class Passage:
 
     @property
     def search_text(self) -> str:
-        """What BM25 sees: the citation, context and text, with acronyms spelled out (ingest.vocabulary)."""
+        """What BM25 sees: the citation, context and text, with acronyms spelled out (core.vocabulary)."""
         context = f" {self.context}" if self.context else ""
         text = f"{self.citation}.{context}\n{self.text}"
         return " ".join([text, *expansions(text)])

@@ -10,7 +10,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from ingest.models import Passage
+from core.models import Passage
 
 _IDS_FILE = "ids.json"
 # BM25's term-frequency saturation and length normalisation. Passages run from one line to a whole

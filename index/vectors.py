@@ -2,7 +2,7 @@
 
 Chroma's nested result dictionaries are converted to (passage id, similarity) pairs here and nowhere else.
 Where a generation's collection lives is a `VectorSpace`: an embedded store in the generation's folder
-(the default) or, with GMA_CHROMA_URL, a Chroma server (`ingest.chroma_server`).
+(the default) or, with GMA_CHROMA_URL, a Chroma server (`index.chroma_server`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 COLLECTION = "passages"
 # The embedded store's folder inside a generation.
@@ -134,12 +134,3 @@ def _store_folder(generation: Path) -> Path:
             "set GMA_CHROMA_URL to that server"
         )
     return folder
-
-
-def vector_space(chroma_url: str | None) -> VectorSpace:
-    """The embedded space, or the Chroma server at `chroma_url` (Settings.chroma_url, GMA_CHROMA_URL)."""
-    if not chroma_url:
-        return EmbeddedVectors()
-    from ingest.chroma_server import ServerVectors
-
-    return ServerVectors(chroma_url)

@@ -8,13 +8,12 @@
 A writer builds a new generation beside the live one (copying the vectors it keeps) and only then
 moves CURRENT. A crash or a bad file mid-ingest leaves CURRENT, and so the previous index, untouched.
 In server mode (GMA_CHROMA_URL) a generation's vectors are a server collection instead of chroma/,
-created, copied and deleted along with the folder by the `VectorSpace` (see ingest/vectors.py).
+created, copied and deleted along with the folder by the `VectorSpace` (see index/vectors.py).
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import os
 import re
@@ -22,40 +21,24 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import GmaError, IndexBusyError, IndexDamagedError, IndexNotFoundError, IndexWriteError
-from ingest.models import Passage
-from ingest.vectors import EmbeddedVectors, VectorSpace, VectorStore
+from core.errors import GmaError, IndexBusyError, IndexNotFoundError, IndexWriteError
+from core.models import Passage
+from index.chroma_server import ServerVectors
+from index.generation import FileRecord, read_files, read_info, read_passages
+from index.vectors import EmbeddedVectors, VectorSpace, VectorStore
 
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 LOCK = "LOCK"
-PASSAGES = "passages.jsonl"
-FILES = "files.json"
-INFO = "info.json"
-BM25 = "bm25"
-BM25_SENTENCES = "bm25-sentences"
 # Generations kept besides the live one, so a reader that opened the previous one can finish.
 KEEP_PREVIOUS = 1
 # A generation's name: its number, then a random tag so a path is never reused (Chroma caches clients
 # by path within a process, and a reused path would reach the deleted files of an abandoned attempt).
 _GENERATION_NAME = re.compile(r"gen-(\d+)-[0-9a-f]+")
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    """What the index knows of one ingested file; an unchanged sha256 means nothing to do."""
-
-    path: str
-    sha256: str
-    doc_id: str
-    passages: int
-    size: int
-    alternate: bool = False  # another rendition of a document indexed from a better one
 
 
 class IndexStore:
@@ -84,28 +67,15 @@ class IndexStore:
 
     def files(self, generation: Path | None = None) -> dict[str, FileRecord]:
         generation = generation or self.current()
-        if generation is None:
-            return {}
-        with _damage_reported(generation / FILES):
-            raw = json.loads((generation / FILES).read_text(encoding="utf-8"))
-            return {path: FileRecord(**record) for path, record in raw.items()}
+        return read_files(generation) if generation else {}
 
     def passages(self, generation: Path | None = None) -> list[Passage]:
         generation = generation or self.current()
-        if generation is None:
-            return []
-        with _damage_reported(generation / PASSAGES), (generation / PASSAGES).open(encoding="utf-8") as lines:
-            return [Passage.from_dict(json.loads(line)) for line in lines if line.strip()]
+        return read_passages(generation) if generation else []
 
     def info(self, generation: Path | None = None) -> dict[str, Any]:
         generation = generation or self.current()
-        if generation is None:
-            return {}
-        with _damage_reported(generation / INFO):
-            info = json.loads((generation / INFO).read_text(encoding="utf-8"))
-            if not isinstance(info, dict):
-                raise TypeError("not a JSON object")
-            return info
+        return read_info(generation) if generation else {}
 
     def vectors(self, generation: Path) -> VectorStore:
         return self.vector_space.open(generation)
@@ -186,28 +156,11 @@ class IndexStore:
         shutil.rmtree(generation, ignore_errors=True)
 
 
-@contextmanager
-def _damage_reported(file: Path) -> Iterator[None]:
-    """A missing or unreadable file of a generation becomes one clear IndexDamagedError."""
-    try:
-        yield
-    except FileNotFoundError as exc:
-        raise IndexDamagedError(file, "missing") from exc
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        raise IndexDamagedError(file, str(exc).splitlines()[0][:160] or type(exc).__name__) from exc
-
-
-def write_generation_files(
-    generation: Path, passages: list[Passage], files: dict[str, FileRecord], info: dict[str, Any]
-) -> None:
-    """The JSON side of a generation: every passage, every file record, and how it was built."""
-    with (generation / PASSAGES).open("w", encoding="utf-8") as out:
-        for passage in passages:
-            out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
-    (generation / FILES).write_text(
-        json.dumps({path: asdict(r) for path, r in sorted(files.items())}, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
-    (generation / INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
+def vector_space(chroma_url: str | None) -> VectorSpace:
+    """The embedded space, or the Chroma server at `chroma_url` (Settings.chroma_url, GMA_CHROMA_URL)."""
+    if not chroma_url:
+        return EmbeddedVectors()
+    return ServerVectors(chroma_url)
 
 
 def _number(generation: Path) -> int:

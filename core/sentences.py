@@ -10,7 +10,7 @@ ABBREVIATIONS = frozenset(
     "ibid et al p pp u.s u.k u.n jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _NUMBERING = re.compile(r"\(?[0-9A-Za-z]{1,4}[.)]")  # "2." or "(a)" opening a paragraph is no sentence
-# After the full stop: closing quotes or brackets, and inline footnote sentinels (ingest.marks).
+# After the full stop: closing quotes or brackets, and inline footnote sentinels (core.marks).
 _BOUNDARY = re.compile(r"(?<=[.!?])(?:[\"”’)\]]|\ue000\d+\ue001)*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 

@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.query import Query
-from ingest.lexical import LexicalIndex, sentence_lexical_index, tokenize
-from ingest.models import Passage
-from ingest.store import BM25, BM25_SENTENCES, IndexStore
-from ingest.vectors import vector_space
-from ingest.vocabulary import DOMAIN
+from core.models import Passage
+from core.text import fold
+from core.vocabulary import DOMAIN
+from index.generation import read_lexical
+from index.lexical import tokenize
+from index.store import IndexStore, vector_space
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,7 @@ class SearchIndex:
         self.generation = generation
         self.passages = store.passages(generation)
         self.by_id = {p.passage_id: p for p in self.passages}
-        self.lexical = LexicalIndex.load(generation / BM25)
-        sentences = generation / BM25_SENTENCES
-        # Generations written before sentence-level BM25 existed get it built on opening.
-        self.sentence_lexical = (
-            LexicalIndex.load(sentences) if sentences.is_dir() else sentence_lexical_index(self.passages)
-        )
+        self.lexical, self.sentence_lexical = read_lexical(generation)
         self.vectors = store.vectors(generation)
         self.info = store.info(generation)
         self.topicality = _topicality(self.passages)
@@ -96,8 +91,6 @@ class SearchIndex:
     @cached_property
     def folded(self) -> dict[str, tuple[str, list[int]]]:
         """Each passage's text folded for exact-wording search, with offsets back into the text."""
-        from assistant.phrase import fold
-
         return {p.passage_id: fold(p.text) for p in self.passages}
 
     @cached_property
@@ -147,19 +140,17 @@ class SearchIndex:
         """Document ids by upper-cased symbol."""
         return {p.doc.symbol.upper(): p.doc.doc_id for p in self.passages if p.doc.symbol}
 
-    def named_documents(self, query: Query) -> set[str]:
+    def named_documents(self, symbols: Iterable[str], text: str) -> set[str]:
         """The documents a question names, by symbol or by short title ("according to CircleID")."""
-        docs = {self.by_symbol[s.upper()] for s in query.symbols if s.upper() in self.by_symbol}
-        words = set(re.findall(r"\w+", query.text.lower()))
+        docs = {self.by_symbol[s.upper()] for s in symbols if s.upper() in self.by_symbol}
+        words = set(re.findall(r"\w+", text.lower()))
         return docs | {doc for name, doc in self.short_names.items() if name in words}
 
-    def titled_documents(self, query: Query, min_share: float) -> dict[str, float]:
+    def titled_documents(self, text: str, min_share: float) -> dict[str, float]:
         """The documents a question names by subject ("the resolution on the role of science and
-        technology"): those of which it repeats at least `min_share` of the idf-weighted title words, with
-        that share. A question naming symbols names its documents by them instead."""
-        if query.symbols:
-            return {}
-        asked = set(tokenize([query.expanded])[0])
+        technology"): those of which `text` repeats at least `min_share` of the idf-weighted title words,
+        with that share."""
+        asked = set(tokenize([text])[0])
         shares = {}
         for doc_id, idf in self.title_idf.items():
             total = sum(idf.values())

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ingest.errors import ChromaServerError, ConfigError
-from ingest.vectors import COLLECTION_METADATA, VectorStore, client_settings
+from core.errors import ChromaServerError, ConfigError
+from index.vectors import COLLECTION_METADATA, VectorStore, client_settings
 
 # `chroma run` listens on 8000 unless told otherwise.
 DEFAULT_PORT = {"http": 8000, "https": 443}

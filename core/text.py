@@ -1,0 +1,33 @@
+"""Text folded for exact-wording comparison: agreed language copied between documents varies in quotes,
+dashes, spaces and case, never in its words."""
+
+from __future__ import annotations
+
+# Characters that vary between copies of the same agreed language.
+_FOLD = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Case-, quote-, dash- and whitespace-folded text, and for each of its characters the offset in `text`."""
+    out: list[str] = []
+    offsets: list[int] = []
+    previous_space = True
+    for offset, char in enumerate(text.translate(_FOLD).lower()):
+        if char.isspace():
+            if previous_space:
+                continue
+            char, previous_space = " ", True
+        else:
+            previous_space = False
+        out.append(char)
+        offsets.append(offset)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets

@@ -1,0 +1,95 @@
+"""One generation's files, the index's on-disk format, written and read only here.
+
+    passages.jsonl   every passage, one JSON object a line (core.models.Passage.to_dict)
+    files.json       what the index knows of each ingested file (FileRecord), by path
+    info.json        how the generation was built (embedding model, passage count, time)
+    bm25/            BM25 over whole passages          (index.lexical)
+    bm25-sentences/  BM25 over single sentences
+    chroma/          one vector per sentence, unless the vectors live on a Chroma server (index.vectors)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from core.errors import IndexDamagedError
+from core.models import Passage
+from index.lexical import LexicalIndex, passage_lexical_index, sentence_lexical_index
+
+PASSAGES = "passages.jsonl"
+FILES = "files.json"
+INFO = "info.json"
+BM25 = "bm25"
+BM25_SENTENCES = "bm25-sentences"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the index knows of one ingested file; an unchanged sha256 means nothing to do."""
+
+    path: str
+    sha256: str
+    doc_id: str
+    passages: int
+    size: int
+    alternate: bool = False  # another rendition of a document indexed from a better one
+
+
+def write_generation(
+    generation: Path, passages: list[Passage], files: dict[str, FileRecord], info: dict[str, Any]
+) -> None:
+    """Everything of a generation but its vectors: the passages, both BM25 indexes, the file records, and
+    how it was built."""
+    passage_lexical_index(passages).save(generation / BM25)
+    sentence_lexical_index(passages).save(generation / BM25_SENTENCES)
+    with (generation / PASSAGES).open("w", encoding="utf-8") as out:
+        for passage in passages:
+            out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    (generation / FILES).write_text(
+        json.dumps({path: asdict(r) for path, r in sorted(files.items())}, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    (generation / INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
+
+
+def read_passages(generation: Path) -> list[Passage]:
+    with _damage_reported(generation / PASSAGES), (generation / PASSAGES).open(encoding="utf-8") as lines:
+        return [Passage.from_dict(json.loads(line)) for line in lines if line.strip()]
+
+
+def read_files(generation: Path) -> dict[str, FileRecord]:
+    with _damage_reported(generation / FILES):
+        raw = json.loads((generation / FILES).read_text(encoding="utf-8"))
+        return {path: FileRecord(**record) for path, record in raw.items()}
+
+
+def read_info(generation: Path) -> dict[str, Any]:
+    with _damage_reported(generation / INFO):
+        info = json.loads((generation / INFO).read_text(encoding="utf-8"))
+        if not isinstance(info, dict):
+            raise TypeError("not a JSON object")
+        return info
+
+
+def read_lexical(generation: Path) -> tuple[LexicalIndex, LexicalIndex]:
+    """The passage and the sentence BM25 indexes."""
+    with _damage_reported(generation / BM25):
+        passages = LexicalIndex.load(generation / BM25)
+    with _damage_reported(generation / BM25_SENTENCES):
+        sentences = LexicalIndex.load(generation / BM25_SENTENCES)
+    return passages, sentences
+
+
+@contextmanager
+def _damage_reported(file: Path) -> Iterator[None]:
+    """A missing or unreadable file of a generation becomes one clear IndexDamagedError."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise IndexDamagedError(file, "missing") from exc
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise IndexDamagedError(file, str(exc).splitlines()[0][:160] or type(exc).__name__) from exc
