@@ -25,6 +25,12 @@ _SYMBOL = re.compile(
     r"\b(?:(A/RES/|A/)(\d{2,3})/(\d{1,4})|(?:resolutions?|res\.?|decision)\s+(\d{2,3})/(\d{1,4})|(\d{2})/(\d{1,3}))\b",
     re.IGNORECASE,
 )
+# A scope a question states for all it asks: "according to CircleID", "according to resolution 80/28".
+_SCOPE = re.compile(r"\baccording to (?:resolution |decision )?(?:(?:A/RES/|A/)?\d{2,3}/\d{1,4}|[A-Z][\w-]*(?: [A-Z][\w-]*)*)")
+# Third-person pronouns, by which a question's second part points back at its first's subject.
+_BACK_REFERENCE = re.compile(r"\b(it|its|they|their|them|this|these|those)\b", re.IGNORECASE)
+# A part with no more index terms than this says too little to search on its own ("at which meeting").
+MIN_PART_TERMS = 3
 _PARAGRAPH = re.compile(
     r"\b(?:(annex\s+(?:[IVXLC]+|[A-Z]))[,\s]+)?(?:operative\s+)?(?:paragraph|para\.?)\s+(\d{1,3})(?:\s*\(?([a-z])\)?)?\b",
     re.IGNORECASE,
@@ -49,6 +55,19 @@ _ACTOR = re.compile(r"\s*(who|whom|whose)\b", re.IGNORECASE)
 # Which document says something: the source footnote of the sentence that says it answers.
 _SOURCE = re.compile(
     r"\bwhich\b[^?]*\b(resolution|report|document|annex)\b|\bsymbol\b|\bwhere\b[^?]*\b(found|appears?|come from)\b",
+    re.IGNORECASE,
+)
+# Two questions coordinated in one: ", and" then a new interrogative ("..., and at which meeting?",
+# "... and how many members ...?"). English coordinates questions this way; a plain "and" inside one
+# question ("the OEWG and the GGE") is not followed by an interrogative.
+_SECOND_QUESTION = re.compile(
+    r",?\s+and\s+(?=(?:(?:at|on|in|to|under|from|for|by|with)\s+)?(?:which|what|when|where|who|whom|whose|how)\b)",
+    re.IGNORECASE,
+)
+# Fewer words than this is a fragment ("by which resolution"), not a question of its own.
+MIN_PART_WORDS = 4
+_LEADING_INTERROGATIVE = re.compile(
+    r"^\s*(?:(?:at|on|in|to|under|from|for|by|with)\s+)?(?:which|what|when|where|who|whom|whose|how(?:\s+(?:many|much|often|long))?)\b\s*",
     re.IGNORECASE,
 )
 # A count: a number that is not a year (2031) or part of a symbol (73/27), or a number word.
@@ -208,3 +227,31 @@ def _phrase(text: str) -> str | None:
         return quoted.group(1).strip(" ,.")
     named = _NAMED_WORDING.search(text)
     return named.group(1).strip(" ,.\"“”") if named else None
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions a question coordinates ("When was X adopted, and at which meeting?"), each searchable
+    on its own. A later part that leans on the first (it refers back with a pronoun, or says too little
+    to search: "at which plenary meeting") carries the first part's words after its interrogative, and
+    a scope stated once ("according to resolution 80/28") applies to every part.
+
+    >>> question_parts("When was resolution 73/27 adopted, and at which plenary meeting?")
+    ['When was resolution 73/27 adopted?', 'at which plenary meeting? was resolution 73/27 adopted']
+    >>> question_parts("What do the OEWG and the GGE recommend?")
+    ['What do the OEWG and the GGE recommend?']
+    """
+    pieces = [p.strip(" ,") for p in _SECOND_QUESTION.split(text)]
+    if len(pieces) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in pieces):
+        return [text]
+    pieces = [p if p.endswith("?") else f"{p}?" for p in pieces]
+    subject = _LEADING_INTERROGATIVE.sub("", pieces[0]).rstrip("?")
+    parts = [pieces[0]] + [f"{p} {subject}" if _leans_on_another(p) else p for p in pieces[1:]]
+    scopes = {part: set(_SCOPE.findall(part)) for part in parts}
+    every = set().union(*scopes.values())
+    return [part + "".join(f" {s}" for s in sorted(every - scopes[part])) for part in parts]
+
+
+def _leans_on_another(part: str) -> bool:
+    """Whether a coordinated question refers back (a third-person pronoun: "what body did it establish")
+    or names too little to be searched alone (at most MIN_PART_TERMS index terms)."""
+    return bool(_BACK_REFERENCE.search(part)) or len(tokenize([part])[0]) <= MIN_PART_TERMS

@@ -10,13 +10,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from assistant.answer import DEFAULT_POLICY, Answer, AnswerPolicy, ExtractiveAnswerer
+from assistant.answer import (
+    ABSTAIN_MESSAGE,
+    DEFAULT_POLICY,
+    Answer,
+    AnswerPolicy,
+    AnswerSentence,
+    ExtractiveAnswerer,
+)
 from assistant.docdiff import DocumentDiff, diff_documents
 from assistant.history import ParagraphHistory, paragraph_history
 from assistant.language import language_notice
 from assistant.lineage import resolve_passage
 from assistant.phrase import PhraseHit, PhraseSearcher
-from assistant.query import analyse, clean_question
+from assistant.query import analyse, clean_question, question_parts
 from assistant.retriever import DEFAULT_WEIGHTS, FusionWeights, HybridSearcher
 from core.models import Passage
 from core.settings import ANSWER_PASSAGES, Settings
@@ -84,11 +91,16 @@ class Assistant:
         """
         query = analyse(clean_question(question))
         opened = self._open()
+        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy)
+        backend = llm or self.settings.llm
+        parts = question_parts(query.text)
+        if len(parts) > 1 and not backend:
+            answer = self._answer_in_parts(query.text, parts, k, filters, opened.searcher, answerer)
+            notice = language_notice(query.text)
+            return replace(answer, notice=notice) if notice else answer
         started = time.perf_counter()
         result = opened.searcher.search(query, k, filters)
         retrieve_ms = (time.perf_counter() - started) * 1000
-        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy)
-        backend = llm or self.settings.llm
         if backend:
             from assistant.llm import GenerativeAnswerer, LlmBackend
             from assistant.support import SupportChecker
@@ -101,6 +113,36 @@ class Assistant:
         answer = replace(answer, timings_ms={"retrieve": retrieve_ms, **answer.timings_ms})
         notice = language_notice(query.text)
         return replace(answer, notice=notice) if notice else answer
+
+    @staticmethod
+    def _answer_in_parts(
+        question: str,
+        parts: list[str],
+        k: int,
+        filters: Filters | None,
+        searcher: HybridSearcher,
+        answerer: ExtractiveAnswerer,
+    ) -> Answer:
+        """A question asking two things answered part by part, each with its own cited sentences; the
+        message names each part the documents do not support."""
+        sentences: list[AnswerSentence] = []
+        retrieved: dict[str, Passage] = {}
+        unsupported: list[str] = []
+        timings: dict[str, float] = {"retrieve": 0.0, "answer": 0.0}
+        for part in parts:
+            started = time.perf_counter()
+            result = searcher.search(analyse(part), k, filters)
+            timings["retrieve"] += (time.perf_counter() - started) * 1000
+            answer = answerer.answer(result)
+            timings["answer"] += answer.timings_ms.get("answer", 0.0)
+            sentences += [s for s in answer.sentences if all(s.text != kept.text for kept in sentences)]
+            retrieved.update({p.passage_id: p for p in answer.retrieved if p.passage_id not in retrieved})
+            if answer.abstained:
+                unsupported.append(part.split("?", 1)[0] + "?")
+        message = ABSTAIN_MESSAGE if not sentences else ""
+        if sentences and unsupported:
+            message = "The documents do not support an answer to: " + "; ".join(f"\u201c{u}\u201d" for u in unsupported)
+        return Answer(question, tuple(sentences), tuple(list(retrieved.values())[:k]), timings, message)
 
     def history(self, citation: str) -> ParagraphHistory:
         """The cited paragraph's versions across its series, oldest first (assistant/history.py).

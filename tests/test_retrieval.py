@@ -14,7 +14,7 @@ import pytest
 from assistant.answer import AnswerPolicy
 from assistant.langchain_retriever import PassageRetriever
 from assistant.phrase import PhraseSearcher, fold
-from assistant.query import analyse
+from assistant.query import analyse, question_parts
 from assistant.retriever import FusionWeights
 from assistant.service import Assistant
 from core.errors import ConfigError
@@ -146,3 +146,29 @@ def test_the_langchain_retriever_composes_into_a_chain(searcher: Assistant) -> N
 def test_weights_and_policies_are_checked_where_they_are_built(knobs: Callable[[], object], message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         knobs()
+
+
+def test_a_two_part_question_is_answered_part_by_part_and_names_the_part_it_cannot_support(searcher: Assistant) -> None:
+    answer = searcher.ask("When was resolution 99/2 adopted, and what is the annual budget of the secretariat in euros?")
+    assert "2 December 2092" in answer.text and "[A/RES/99/2, header]" in answer.text
+    assert answer.message == (
+        "The documents do not support an answer to: \u201cwhat is the annual budget of the secretariat in euros?\u201d"
+    )
+    both = searcher.ask("When was resolution 99/2 adopted, and which States supported a standing body?")
+    assert "2 December 2092" in both.text and "Ruritania" in both.text and not both.message
+
+
+def test_question_parts_split_only_coordinated_questions() -> None:
+    assert question_parts("What do the OEWG and the GGE recommend, and how many groups will they have?") == [
+        "What do the OEWG and the GGE recommend?", "how many groups will they have? do the OEWG and the GGE recommend",
+    ]
+    assert question_parts("When was resolution 99/2 adopted, and which States supported a standing body?") == [
+        "When was resolution 99/2 adopted?", "which States supported a standing body?",
+    ]
+    assert question_parts("Which States and groups supported a standing body?") == [
+        "Which States and groups supported a standing body?"
+    ]
+    assert question_parts("By which resolution, and when?") == ["By which resolution, and when?"]
+    assert question_parts("When was it first held, and where did the review panel meet, according to CircleID?") == [
+        "When was it first held? according to CircleID", "where did the review panel meet, according to CircleID?",
+    ]
