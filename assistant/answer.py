@@ -293,6 +293,8 @@ class ExtractiveAnswerer:
     def _term_weights(self, query: Query) -> dict[str, float]:
         """idf of each informative question term; a term the corpus never uses weighs as much as the rarest."""
         text = _QUESTION_WORDS.sub(" ", _ASKED_FOR_WHO.sub(" ", query.expanded))
+        for acronym, _ in query.long_forms:  # its name, which follows it, stands for it
+            text = re.sub(rf"\b{acronym}s?\b", " ", text)
         terms = list(dict.fromkeys(_terms(text)))
         idf = self.index.lexical.idf(terms)
         ceiling = max(idf.values(), default=0.0) or 1.0

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from core.acronyms import acronyms_in
 from core.errors import QuestionError
-from core.vocabulary import expansions, spell_out, states_named
+from core.vocabulary import ACRONYMS, expansions, spell_out, states_named
 from index.lexical import tokenize
 
 # Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
@@ -106,6 +108,19 @@ class Query:
     asks_source: bool = False  # "which resolution ...?", "where is this wording found?"
     states: frozenset[str] = frozenset()  # Member States the question names
     counted: tuple[str, ...] = ()  # stems of the words a "how many" question counts
+    long_forms: tuple[tuple[str, str], ...] = ()  # (acronym, the corpus's name for it) beyond core/vocabulary
+
+    def with_long_forms(self, long_form: Callable[[str], str | None]) -> Query:
+        """The query with each acronym our vocabulary does not know followed by the name the corpus
+        abbreviates to it (`long_form`, e.g. SearchIndex.long_form), on both the lexical and dense side."""
+        found = [(a, name) for a in acronyms_in(self.text) if a not in ACRONYMS for name in [long_form(a)] if name]
+        if not found:
+            return self
+        dense = self.dense
+        for acronym, name in found:
+            dense = re.sub(rf"\b{acronym}s?\b", lambda m, name=name: f"{m.group(0)} ({name})", dense, count=1)
+        expanded = " ".join([self.expanded, *(name for _, name in found)])
+        return replace(self, expanded=expanded, dense=dense, long_forms=tuple(found))
 
     def gives_count(self, text: str) -> bool:
         """Whether the text puts a number before what the question counts ("21 members", "two groups")."""

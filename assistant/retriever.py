@@ -100,6 +100,7 @@ class HybridSearcher:
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         filters = filters or Filters()
+        query = query.with_long_forms(self.index.long_form)
         query_vector = self.embedder.embed_query(query.dense)
         scores, sentence_similarity = self._fused(query, query_vector, filters, depth=max(self.weights.depth, 4 * k))
         named = frozenset(self.index.named_documents(query.symbols, query.text))

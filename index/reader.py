@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from core.acronyms import long_form, name_runs
 from core.models import Passage
 from core.text import fold
 from core.vocabulary import DOMAIN
@@ -81,6 +82,7 @@ class SearchIndex:
         self.vectors = store.vectors(generation)
         self.info = store.info(generation)
         self.topicality = _topicality(self.passages)
+        self._long_forms: dict[str, str | None] = {}
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None) -> SearchIndex:
@@ -163,6 +165,17 @@ class SearchIndex:
     def title_idf(self) -> dict[str, dict[str, float]]:
         """Each document's title terms with their idf, computed once rather than for every question."""
         return {doc_id: self.lexical.idf(sorted(title)) for doc_id, title in self.title_terms.items()}
+
+    @cached_property
+    def name_runs(self) -> list[tuple[str, ...]]:
+        """The title-case runs of every passage, where the long forms of acronyms are looked up."""
+        return [run for p in self.passages for run in name_runs(p.text)]
+
+    def long_form(self, acronym: str) -> str | None:
+        """The name the corpus abbreviates to `acronym` ("CTBT"), if one dominates its uses."""
+        if acronym not in self._long_forms:
+            self._long_forms[acronym] = long_form(acronym, self.name_runs)
+        return self._long_forms[acronym]
 
     def is_stale(self) -> bool:
         """True once another ingest has published a newer generation."""
