@@ -38,10 +38,6 @@ _QUESTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-# How a question asks who took a position: the text may use any of these for the same act.
-_SUPPORT_VERBS = re.compile(
-    r"\b(backed|favou?red|supported|preferred|advocated|proposed|suggested|proposing|suggesting)\b", re.IGNORECASE
-)
 # "Which States ..." names what the answer must supply (footnotes name them), not a word the text must hold.
 _ASKED_FOR_WHO = re.compile(
     r"\b(which (member states?|states?|country|countries|delegations?|governments?)|"
@@ -61,7 +57,9 @@ class AnswerPolicy:
     `min_score`, when the passages read (with their footnotes) lack one of the
     question's focus terms (those at least `focus_ratio` as rare as its rarest term: "budget" in "the
     2027 budget of the Global Mechanism"), or, for a "who" question, when the best sentence itself lacks
-    one. A sentence that itself holds every focus term scores `focus_bonus` more than one that shares only
+    one; a focus term counts as held when a word of the passages is within `synonym_similarity` of it in
+    the dense model's space ("entry" for "enter", "images" for "photos"; chosen on tune, docs/evaluation.md). A sentence
+    that itself holds every focus term scores `focus_bonus` more than one that shares only
     the question's commoner words (its passage may hold the rest). Further sentences join the first only
     when they score at least `keep_ratio` of it.
     """
@@ -77,6 +75,7 @@ class AnswerPolicy:
     check_kind: bool = True
     enumeration_bonus: float = 0.3
     focus_bonus: float = 0.1
+    synonym_similarity: float = 0.7
     one_source: bool = True
 
     def __post_init__(self) -> None:
@@ -218,8 +217,8 @@ class ExtractiveAnswerer:
         phrase = fold(result.query.phrase)[0] if result.query.phrase else None
         rarest = max(weights.values())
         focus = {t for t, w in weights.items() if w >= self.policy.focus_ratio * rarest}
-        focus -= set(_terms(" ".join(_SUPPORT_VERBS.findall(result.query.text))))
         present = self._terms_of(result.passages)
+        present |= self._near_synonyms(result.query.text, result.passages, present)
         focused = _holds_all(focus, present)
         for rank, passage in self._quotable(result):
             # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
@@ -264,6 +263,21 @@ class ExtractiveAnswerer:
         texts = [f"{p.citation.replace('para.', 'paragraph')} {p.context} {p.text}" for p in passages]
         texts += [index.by_id[f].text for p in passages for f in p.footnotes if f in index.by_id]
         return set(_terms(" ".join(texts)))
+
+    def _near_synonyms(self, question: str, passages: list[Passage], present: set[str]) -> set[str]:
+        """The terms of question words the passages lack in any form but hold a near-synonym of: a word
+        of theirs within `synonym_similarity` of it in the dense model's space. The model, not a list of
+        pairs, knows that "entry" into force is what "enter" asks about (MiniLM: 0.78), and that "chair"
+        is not "elect" (0.35)."""
+        stems = {w: tokenize([w])[0] for w in dict.fromkeys(_WORD.findall(question.lower()))}
+        missing = [w for w, terms in stems.items() if terms and not _holds_all(set(terms), present)]
+        if not missing:
+            return set()
+        words = sorted({w for p in passages for w in _WORD.findall(p.text.lower())})
+        if not words:
+            return set()
+        similarity = self.embedder.embed_documents(missing) @ self.embedder.embed_documents(words).T
+        return {t for w, row in zip(missing, similarity, strict=True) if row.max() >= self.policy.synonym_similarity for t in stems[w]}
 
     def _reranked(self, result: SearchResult) -> list[_Candidate]:
         """The best candidates by coverage, rescored with their own similarity to the question."""
@@ -318,8 +332,8 @@ def _terms(text: str) -> list[str]:
     return tokenize([expand_acronyms(text)])[0]
 
 
-# Stems of one word that the stemmer keeps apart: "abstained" in a question, "abstentions" in a record.
-_SAME_WORD = {"abstain": "abstent", "abstent": "abstain"}
+# A word as the near-synonym check reads it: three letters or more.
+_WORD = re.compile(r"[a-z]{3,}")
 
 
 def _holds_all(terms: set[str], present: set[str]) -> bool:
@@ -330,8 +344,8 @@ def _holds_all(terms: set[str], present: set[str]) -> bool:
 def _near(term: str, present: set[str]) -> bool:
     """Whether a question term is in the passages, allowing for a stemmer that keeps `failur` apart
     from `fail` and `repres` from `represent`: a shared start of four letters or more, short of the
-    shorter word by at most two (or a pair of `_SAME_WORD` that no shared start joins)."""
-    if term in present or _SAME_WORD.get(term) in present:
+    shorter word by at most two."""
+    if term in present:
         return True
     if len(term) < 4:
         return False

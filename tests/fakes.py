@@ -17,7 +17,7 @@ class HashEmbedder:
     """Bag-of-words vectors from hashed tokens: texts sharing words are close, and it needs no model."""
 
     model_name = "hash-embedder"
-    dimension = 64
+    dimension = 1024  # wide enough that two different words rarely share a bucket
 
     def __init__(self, fail_after: int | None = None) -> None:
         self.fail_after = fail_after

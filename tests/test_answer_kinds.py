@@ -7,8 +7,12 @@ hashed-word vectors, and the extractive answerer.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from assistant.answer import ExtractiveAnswerer
 from assistant.service import Assistant
 from core.vocabulary import states_named
 from ingest.pipeline import Ingestor
@@ -69,7 +73,10 @@ def test_which_states_is_answered_by_a_paragraph_naming_them(answerer: Assistant
 
 
 def test_a_question_about_abstentions_is_answered_from_the_vote_record(answerer: Assistant) -> None:
-    answer = answerer.ask("How many abstained on example resolution 99/6?")
+    # "abstained" and "abstentions" stem apart; a model that holds them for near-synonyms joins them
+    # (the packaged MiniLM puts them at 0.56, under the threshold: see docs/evaluation.md)
+    knowing = Assistant(answerer.settings, embedder=_SynonymEmbedder({"abstained": "abstentions"}))
+    answer = knowing.ask("How many abstained on example resolution 99/6?")
     assert not answer.abstained, answer.message
     assert "3 abstentions" in answer.text
 
@@ -94,3 +101,44 @@ def test_which_resolution_is_answered_with_the_source_footnote(answerer: Assista
     assert "A/RES/99/4, para. 2. [Example votes, footnote 1]" in answer.text
     # A footnote that only gives a source stays out of answers to other questions.
     assert "A/RES/99/4, para. 2." not in answerer.ask("How was the example board created?").text
+
+
+class _SynonymEmbedder(HashEmbedder):
+    """Hashed words, each word of `same` hashed as its partner: a model that holds them for near-synonyms."""
+
+    def __init__(self, same: dict[str, str]) -> None:
+        super().__init__()
+        self.same = same
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return super().embed_query(" ".join(self.same.get(w, w) for w in text.lower().split()))
+
+
+def test_a_word_the_passages_hold_only_a_near_synonym_of_counts_as_held(answerer: Assistant) -> None:
+    index = answerer.current_index()
+    question = "Which body inspected the accounts of the example working group?"
+    plain = synthetic_assistant(index.store.root)
+    assert plain.ask(question).abstained  # "inspected" is in no passage in any form
+    knowing = Assistant(plain.settings, embedder=_SynonymEmbedder({"inspected": "audited"}))
+    answer = knowing.ask(question)
+    assert "audited by the example board" in answer.text, answer.message
+    passage = next(p for p in index.passages if "audited" in p.text)
+    extractive = ExtractiveAnswerer(index, knowing.embedder)
+    assert extractive._near_synonyms(question, [passage], extractive._terms_of([passage])) == {"inspect"}
+    unaware = ExtractiveAnswerer(index, HashEmbedder())
+    assert unaware._near_synonyms(question, [passage], unaware._terms_of([passage])) == set()
+
+
+@pytest.mark.model
+def test_the_packaged_model_joins_inflections_the_stemmer_keeps_apart_and_nothing_looser(tmp_path: Path) -> None:
+    from index.embedder import Embedder
+
+    (tmp_path / "docs").mkdir()
+    root = write_sample_corpus(tmp_path / "docs", {1: "Welcomes the entry into force of the example accord;"})
+    Ingestor(tmp_path / "index", HashEmbedder()).ingest([root])
+    index = synthetic_assistant(tmp_path / "index").current_index()
+    passage = next(p for p in index.passages if "entry into force" in p.text)
+    extractive = ExtractiveAnswerer(index, Embedder())
+    present = extractive._terms_of([passage])
+    assert extractive._near_synonyms("When did the accord enter into force?", [passage], present) == {"enter"}
+    assert extractive._near_synonyms("Whom did the accord elect?", [passage], present) == set()

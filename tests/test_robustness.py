@@ -179,7 +179,7 @@ PROBES = [
 def _answers(root: Path, index_dir: Path) -> list[Answer]:
     Ingestor(index_dir, HashEmbedder()).ingest([root])
     assistant = synthetic_assistant(index_dir)
-    return [assistant.ask(question, k=8) for question in PROBES]
+    return [assistant.ask(question, k=20) for question in PROBES]  # k: every passage reaches the answerer
 
 
 def test_instructions_inside_documents_change_nothing_in_the_extractive_answer(tmp_path: Path) -> None:
