@@ -82,6 +82,17 @@ class Provenance:
         words += ["upload"] if self.source is Source.UPLOAD else []
         return " ".join(words)
 
+    @property
+    def summary(self) -> str:
+        """One line for a reader: where the document comes from and whether its symbol is its own."""
+        if self.claimed_symbol:
+            where = "an uploaded file" if self.source is Source.UPLOAD else "a corpus file"
+            return f"Unconfirmed: {where} declaring {self.claimed_symbol}, which no masthead in its text bears"
+        if self.source is Source.UPLOAD:
+            return "Uploaded file, not part of the official corpus"
+        origin = "Official PDF fetched from the manifest" if self.source is Source.FETCHED else "Corpus document"
+        return f"{origin}, symbol confirmed by its masthead" if self.symbol_confirmed else origin
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source.value,
