@@ -60,7 +60,9 @@ def write_generation(
 
 def is_outdated(generation: Path) -> bool:
     """Whether a generation was written in an older format than FORMAT (its passages lack provenance)."""
-    return int(read_info(generation).get("format", 1)) < FORMAT
+    info = read_info(generation)
+    with _damage_reported(generation / INFO):
+        return int(info.get("format", 1)) < FORMAT
 
 
 def read_passages(generation: Path) -> list[Passage]:

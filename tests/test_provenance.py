@@ -7,6 +7,7 @@ uploads and can be cleared at once; official documents win ties. Synthetic fixtu
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from corpus.fetch import CHECKSUMS_FILE
 from index.generation import INFO
 from index.reader import SearchIndex
 from index.store import IndexStore
-from ingest.pipeline import Ingestor
+from ingest.pipeline import Ingestor, IngestReport
 from tests.fakes import HashEmbedder, synthetic_assistant
 from tests.samples import write_sample_corpus
 
@@ -65,7 +66,7 @@ def _corpus(root: Path, planted: str | None = QUILL, official: str | None = None
     return root
 
 
-def _ingest(paths: list[Path], index_dir: Path):  # noqa: ANN202
+def _ingest(paths: list[Path], index_dir: Path) -> IngestReport:
     return Ingestor(index_dir, HashEmbedder()).ingest(paths)
 
 
@@ -165,8 +166,6 @@ def test_a_fetched_pdf_is_recognised_by_the_checksum_the_fetcher_recorded(tmp_pa
     text = OFFICIAL.format(para1=ROOK)
     (raw / "A_RES_99_7.md").write_text(text, encoding="utf-8")
     (raw / "changed.md").write_text(text.replace("99/7", "99/8"), encoding="utf-8")
-    import hashlib
-
     digest = hashlib.sha256(text.encode()).hexdigest()
     records = {name: {"symbol": "A/RES/99/7", "sha256": digest} for name in ("A_RES_99_7.md", "changed.md")}
     (raw / CHECKSUMS_FILE).write_text(json.dumps(records), encoding="utf-8")
