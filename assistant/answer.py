@@ -61,7 +61,8 @@ class AnswerPolicy:
     the dense model's space ("entry" for "enter", "images" for "photos"; chosen on tune, docs/evaluation.md). A sentence
     that itself holds every focus term scores `focus_bonus` more than one that shares only
     the question's commoner words (its passage may hold the rest). Further sentences join the first only
-    when they score at least `keep_ratio` of it.
+    when they score at least `keep_ratio` of it; a sentence of an official document that scores as much
+    leads instead of a best one from an unconfirmed document or an upload.
     """
 
     rerank: int = 15
@@ -185,7 +186,7 @@ class ExtractiveAnswerer:
     def compose(self, result: SearchResult) -> list[AnswerSentence]:
         """The answer's sentences for a search result; empty when the support is too weak."""
         query = result.query
-        candidates = self._reranked(result)
+        candidates = _trusted_first(self._reranked(result), self.policy.keep_ratio)
         if not candidates or candidates[0].score < self.policy.min_score:
             return []
         best = candidates[0]
@@ -293,7 +294,7 @@ class ExtractiveAnswerer:
             if candidate.quoted:  # exact wording asked for: found is found, however unlike the question it reads
                 score = max(score, policy.min_score + policy.rank_weight / (candidate.rank + 1))
             rescored.append(replace(candidate, similarity=float(similarity), score=score))
-        return sorted(rescored, key=lambda c: -c.score)
+        return sorted(rescored, key=lambda c: (-c.score, not c.passage.doc.provenance.trusted))
 
     def _intro_similarities(self, result: SearchResult, candidates: list[_Candidate]) -> dict[str, float]:
         """For a sentence that introduces a list, the similarity of the introducing sentence alone: the
@@ -326,6 +327,17 @@ class ExtractiveAnswerer:
         return [
             AnswerSentence(n.text, (n,)) for n in notes if n not in already and (sources or not is_source_reference(n.text))
         ]
+
+
+def _trusted_first(candidates: list[_Candidate], keep_ratio: float) -> list[_Candidate]:
+    """The candidates best first, except that when the best is from an unconfirmed document or an upload,
+    the best official one that would be good enough to join it (`keep_ratio` of its score) leads instead:
+    between two sources that answer about as well, the answer quotes the official one."""
+    if not candidates or candidates[0].passage.doc.provenance.trusted:
+        return candidates
+    threshold = keep_ratio * candidates[0].score
+    official = next((c for c in candidates if c.passage.doc.provenance.trusted and c.score >= threshold), None)
+    return candidates if official is None else [official, *(c for c in candidates if c is not official)]
 
 
 def _terms(text: str) -> list[str]:

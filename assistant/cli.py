@@ -111,18 +111,22 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1)
+@click.option("--uploads", is_flag=True, help="Clear the upload workspace: every uploaded document, off the disk too.")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def remove(targets: tuple[str, ...], index_dir: Path | None, as_json: bool) -> None:
-    """Remove documents from the index, named by file path or doc_id (e.g. A/RES/80/16)."""
+def remove(targets: tuple[str, ...], uploads: bool, index_dir: Path | None, as_json: bool) -> None:
+    """Remove documents from the index, named by file path or doc_id (e.g. A/RES/80/16); with --uploads,
+    every document of the upload workspace (the Library's uploads), leaving the corpus as it was."""
     from index.embedder import Embedder
     from ingest.pipeline import Ingestor
 
+    if not targets and not uploads:
+        raise click.UsageError("name the documents to remove (file paths or doc_ids), or give --uploads")
     settings = Settings.from_env(index_dir=index_dir)
     with _user_errors():
         ingestor = Ingestor(settings.index_dir, Embedder(settings.embed_model), chroma_url=settings.chroma_url)
-        report = ingestor.remove(list(targets))
+        report = ingestor.remove(list(targets), uploads=uploads)
     _print_report(report, as_json)
 
 
@@ -292,6 +296,8 @@ def ask(question: str, k: int, llm: str | None, llm_timeout: float | None, index
         click.echo(f"\n{heading}")
     for passage in shown:
         _say(f"[{passage.citation}] {passage.doc.title} ({passage.doc.date or 'undated'})")
+        if not passage.doc.provenance.trusted:
+            _say(f"  {passage.doc.provenance.summary}")
         _say(f"  {passage.text}")
 
 

@@ -32,6 +32,6 @@ def documents_payload(index: SearchIndex) -> dict[str, Any]:
         documents.append({
             "doc_id": doc.doc_id, "symbol": doc.symbol, "title": doc.title, "doc_type": doc.doc_type,
             "date": doc.date, "passages": len(passages), "short_title": doc.short_title, "url": doc.url,
-            "source": doc.source,
+            "source": doc.source, "provenance": doc.provenance.to_dict(),
         })
     return {"documents": documents, "generation": index.generation.name}

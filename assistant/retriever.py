@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -109,7 +110,7 @@ class HybridSearcher:
             self._boost_titled_documents(query, query_vector, scores)
         self._boost_passages(query, scores)
         self._share_with_footnotes(scores)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], not self._trusted(item[0]), item[0]))
         results: list[Passage] = []
         seen_texts: set[str] = set()
         for pid, score in ranked:
@@ -135,6 +136,19 @@ class HybridSearcher:
             pid = passage_of(sid)
             similarity[pid] = max(similarity.get(pid, -1.0), sentence_similarity.get(sid, -1.0))
         return SearchResult(query, results, named, similarity, sentence_similarity, query_vector)
+
+    def _trusted(self, pid: str) -> bool:
+        """On equal scores an official document's passage goes first, before an unconfirmed or uploaded one's."""
+        passage = self.index.by_id.get(pid)
+        return passage is not None and passage.doc.provenance.trusted
+
+    def _official_first(
+        self, hits: list[tuple[str, float]], passage_id: Callable[[str], str]
+    ) -> list[tuple[str, float]]:
+        """A ranking (best first) with its ties settled for official documents: two passages that match
+        equally well get their ranks, and so their fused scores, official one first (a stable sort: the
+        order is otherwise the ranking's own)."""
+        return sorted(hits, key=lambda hit: (-hit[1], not self._trusted(passage_id(hit[0]))))
 
     def _followers(self, query: Query, pid: str) -> list[str]:
         """For "who said or voted what", the footnotes naming States or votes follow their paragraph."""
@@ -163,6 +177,8 @@ class HybridSearcher:
         """Passage scores from the three rankings: BM25 over passages, and over sentences and sentence
         vectors, where a passage ranks by its best sentence."""
         weights = self.weights
+        lexical = self._official_first(lexical, lambda pid: pid)
+        sentence_hits, sentences = (self._official_first(hits, passage_of) for hits in (sentence_hits, sentences))
         scores: dict[str, float] = defaultdict(float)
         for rank, (pid, _) in enumerate(lexical):
             scores[pid] += weights.lexical / (weights.rrf_k + rank + 1)

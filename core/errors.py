@@ -44,6 +44,16 @@ class IndexDamagedError(GmaError):
         )
 
 
+class IndexOutdatedError(GmaError):
+    """The live index was written in an older format than this version reads."""
+
+    def __init__(self, index_dir: Path | str) -> None:
+        super().__init__(
+            f"the index at {index_dir} was built before documents recorded their provenance: rebuild it with "
+            f"`gma ingest PATH --index {index_dir}` (every document is read again)"
+        )
+
+
 class IndexWriteError(GmaError):
     """A new index generation could not be written (disk full, read-only folder); the live one is intact."""
 

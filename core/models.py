@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from core.sentences import sentence_spans
@@ -48,6 +48,69 @@ class ParsedFile:
     hints: Mapping[str, str] = field(default_factory=dict)
 
 
+class Source(StrEnum):
+    """Where an indexed file came from."""
+
+    CORPUS = "corpus"  # a folder given to `gma ingest` (the shared corpus, a user's own collection)
+    FETCHED = "fetched"  # an official PDF `gma fetch` downloaded, its SHA-256 matching the fetcher's record
+    UPLOAD = "upload"  # the Library's upload workspace, `<index dir>/uploads/`
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a document came from and whether its own text bears the symbol it is filed under.
+
+    `symbol_confirmed` is true when the document's masthead prints its symbol (or its numbered title
+    implies it). `claimed_symbol` is a symbol that the front matter or the manifest declares but the text
+    does not bear: such a document has no `symbol` and is cited by its file name, marked unconfirmed.
+    """
+
+    source: Source = Source.CORPUS
+    symbol_confirmed: bool = False
+    claimed_symbol: str | None = None
+    sha256: str | None = None
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the document stands as an official one: not an upload, and no symbol claimed falsely."""
+        return self.source is not Source.UPLOAD and self.claimed_symbol is None
+
+    @property
+    def marker(self) -> str:
+        """What a citation says beside the document's name: "", "unconfirmed", "upload", "unconfirmed upload"."""
+        words = ["unconfirmed"] if self.claimed_symbol else []
+        words += ["upload"] if self.source is Source.UPLOAD else []
+        return " ".join(words)
+
+    @property
+    def summary(self) -> str:
+        """One line for a reader: where the document comes from and whether its symbol is its own."""
+        if self.claimed_symbol:
+            where = "an uploaded file" if self.source is Source.UPLOAD else "a corpus file"
+            return f"Unconfirmed: {where} declaring {self.claimed_symbol}, which no masthead in its text bears"
+        if self.source is Source.UPLOAD:
+            return "Uploaded file, not part of the official corpus"
+        origin = "Official PDF fetched from the manifest" if self.source is Source.FETCHED else "Corpus document"
+        return f"{origin}, symbol confirmed by its masthead" if self.symbol_confirmed else origin
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source.value,
+            "symbol_confirmed": self.symbol_confirmed,
+            "claimed_symbol": self.claimed_symbol,
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
+        return cls(
+            source=Source(data["source"]),
+            symbol_confirmed=bool(data["symbol_confirmed"]),
+            claimed_symbol=data.get("claimed_symbol"),
+            sha256=data.get("sha256"),
+        )
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """Facts about a document that every passage of it carries."""
@@ -73,11 +136,19 @@ class DocumentMeta:
     committee_report: str | None = None  # symbol of that committee's report, e.g. "A/77/380"
     sponsors: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  # every file this document was read from, the rendition indexed first
+    provenance: Provenance = field(default_factory=Provenance)
 
     @property
     def label(self) -> str:
-        """How a citation names the document: its symbol, else its short title, else its title."""
-        return self.symbol or self.short_title or self.title
+        """How a citation names the document: its symbol, else its short title, else its title; a document
+        claiming a symbol its text does not bear by its file name. An unconfirmed document or an upload
+        says so in brackets: `planted.md (unconfirmed)`, `A/RES/80/16 (upload)`."""
+        if self.provenance.claimed_symbol:
+            name = PurePath(self.source).name or self.title
+        else:
+            name = self.symbol or self.short_title or self.title
+        marker = self.provenance.marker
+        return f"{name} ({marker})" if marker else name
 
     @property
     def year(self) -> int | None:
@@ -179,14 +250,15 @@ class Passage:
             "committee_report": self.doc.committee_report,
             "sponsors": list(self.doc.sponsors),
             "sources": list(self.doc.sources),
+            "provenance": self.doc.provenance.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Passage:
-        meta_names = {f.name for f in fields(DocumentMeta)}
-        values = {k: data[k] for k in meta_names if data.get(k) is not None}
+        meta_names = {f.name for f in fields(DocumentMeta)} - {"provenance"}
+        values: dict[str, Any] = {k: data[k] for k in meta_names if data.get(k) is not None}
         values.update({k: tuple(values[k]) for k in _TUPLE_FIELDS if k in values})
-        doc = DocumentMeta(**values)
+        doc = DocumentMeta(**values, provenance=Provenance.from_dict(data["provenance"]))
         return cls(
             doc=doc,
             locator=data["locator"],

@@ -2,7 +2,7 @@
 
     passages.jsonl   every passage, one JSON object a line (core.models.Passage.to_dict)
     files.json       what the index knows of each ingested file (FileRecord), by path
-    info.json        how the generation was built (embedding model, passage count, time)
+    info.json        how the generation was built (format, embedding model, passage count, time)
     bm25/            BM25 over whole passages          (index.lexical)
     bm25-sentences/  BM25 over single sentences
     chroma/          one vector per sentence, unless the vectors live on a Chroma server (index.vectors)
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from core.errors import IndexDamagedError
+from core.errors import IndexDamagedError, IndexOutdatedError
 from core.models import Passage
 from index.lexical import LexicalIndex, passage_lexical_index, sentence_lexical_index
 
@@ -26,6 +26,8 @@ FILES = "files.json"
 INFO = "info.json"
 BM25 = "bm25"
 BM25_SENTENCES = "bm25-sentences"
+# The passages' format: 2 since each document records its provenance. An older generation is rebuilt, not read.
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,20 @@ def write_generation(
     (generation / FILES).write_text(
         json.dumps({path: asdict(r) for path, r in sorted(files.items())}, indent=1, ensure_ascii=False), encoding="utf-8"
     )
-    (generation / INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
+    (generation / INFO).write_text(json.dumps({"format": FORMAT, **info}, indent=1), encoding="utf-8")
+
+
+def is_outdated(generation: Path) -> bool:
+    """Whether a generation was written in an older format than FORMAT (its passages lack provenance)."""
+    info = read_info(generation)
+    with _damage_reported(generation / INFO):
+        return int(info.get("format", 1)) < FORMAT
 
 
 def read_passages(generation: Path) -> list[Passage]:
+    """The passages of a generation; IndexOutdatedError for one written in an older format."""
+    if is_outdated(generation):
+        raise IndexOutdatedError(generation.parent)
     with _damage_reported(generation / PASSAGES), (generation / PASSAGES).open(encoding="utf-8") as lines:
         return [Passage.from_dict(json.loads(line)) for line in lines if line.strip()]
 

@@ -4,6 +4,7 @@
     INDEX/LOCK            held by the one process allowed to write
     INDEX/gen-000007-3f2a9c1e/   passages.jsonl, files.json, info.json, chroma/, bm25/,
                                  bm25-sentences/
+    INDEX/uploads/        the upload workspace: files added from the Library, indexed as uploads
 
 A writer builds a new generation beside the live one (copying the vectors it keeps) and only then
 moves CURRENT. A crash or a bad file mid-ingest leaves CURRENT, and so the previous index, untouched.
@@ -27,13 +28,14 @@ from typing import Any
 from core.errors import GmaError, IndexBusyError, IndexNotFoundError, IndexWriteError
 from core.models import Passage
 from index.chroma_server import ServerVectors
-from index.generation import FileRecord, read_files, read_info, read_passages
+from index.generation import FileRecord, is_outdated, read_files, read_info, read_passages
 from index.vectors import EmbeddedVectors, VectorSpace, VectorStore
 
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 LOCK = "LOCK"
+UPLOADS_DIR = "uploads"
 # Generations kept besides the live one, so a reader that opened the previous one can finish.
 KEEP_PREVIOUS = 1
 # A generation's name: its number, then a random tag so a path is never reused (Chroma caches clients
@@ -50,6 +52,16 @@ class IndexStore:
     def __init__(self, root: Path, vector_space: VectorSpace | None = None) -> None:
         self.root = Path(root)
         self.vector_space = vector_space or EmbeddedVectors()
+
+    @property
+    def uploads(self) -> Path:
+        """The upload workspace: every file under it is indexed as an upload, and can be cleared at once."""
+        return self.root / UPLOADS_DIR
+
+    def outdated(self) -> bool:
+        """Whether the live generation was written in an older format, to be rebuilt rather than extended."""
+        generation = self.current()
+        return generation is not None and is_outdated(generation)
 
     def current(self) -> Path | None:
         try:

@@ -1,20 +1,22 @@
 """Who a document is: symbol, title, type and dates, from its own masthead first, then what the file
 declares (front matter), then the manifest. Where a declaration disagrees with the masthead, the masthead
-wins and the disagreement is reported."""
+wins and the disagreement is reported. A symbol only the declarations give is a claim, not the document's
+symbol: anyone can write `symbol: A/RES/80/99` above invented text."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from core.models import DOC_TYPES, DocumentMeta, ParsedFile
+from core.models import DOC_TYPES, DocumentMeta, ParsedFile, Provenance
 from corpus.manifest import Manifest, ManifestEntry
 from ingest.masthead import DATE_TEXT, SYMBOL_PATTERN, Masthead, iso_date, read_masthead
 
 __all__ = ["SYMBOL_PATTERN", "MetadataResolver", "Resolved", "doc_type_for_symbol"]
 
 _META_FIELDS = (
-    "title", "heading_title", "short_title", "symbol", "date", "doc_type", "state", "session", "meeting", "author"
+    "title", "heading_title", "short_title", "symbol", "printed_symbol", "date", "doc_type", "state", "session",
+    "meeting", "author",
 )
 _DISTRIBUTION_DATE = re.compile(r"Distr\.?:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})", re.IGNORECASE)
 # How much of the opening text to scan for a date when neither the masthead nor the file gives one.
@@ -45,9 +47,10 @@ class MetadataResolver:
     def resolve(self, parsed: ParsedFile) -> Resolved:
         hints = {k: v for k, v in parsed.hints.items() if k in _META_FIELDS and v}
         masthead = read_masthead(parsed.blocks)
-        symbol = masthead.symbol or hints.get("symbol")
+        # Only the document's own masthead confirms a symbol; one merely declared is kept as a claim.
+        symbol = masthead.symbol or hints.get("printed_symbol")
         entry = (self.manifest.by_symbol(symbol) if symbol else None) or self.manifest.by_file(parsed.path.name)
-        symbol = symbol or (entry.symbol if entry else None)
+        claimed = None if symbol else hints.get("symbol") or (entry.symbol if entry else None)
         declared_title = hints.get("title")
         title = _title(masthead.title, [declared_title, entry.title if entry else None])
         title = title or declared_title or (entry.title if entry else "") or hints.get("heading_title") or parsed.path.stem
@@ -74,8 +77,15 @@ class MetadataResolver:
             committee_report=masthead.committee_report,
             sponsors=masthead.sponsors,
             sources=(str(parsed.path),),
+            provenance=Provenance(symbol_confirmed=symbol is not None, claimed_symbol=claimed),
         )
-        return Resolved(meta, tuple(_conflicts(masthead, hints, entry)))
+        conflicts = _conflicts(masthead, hints, entry)
+        if claimed:
+            conflicts.append(
+                f"symbol {claimed} is declared but no masthead in the text bears it; indexed as unconfirmed, "
+                f"cited by its file name"
+            )
+        return Resolved(meta, tuple(conflicts))
 
 
 def doc_type_for_symbol(symbol: str | None) -> str:

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -13,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from core.errors import GmaError, ReadError
+from core.errors import GmaError, IndexOutdatedError, ReadError
 from core.models import Passage
 from core.vocabulary import spell_out
 from corpus.manifest import Manifest
@@ -22,6 +23,7 @@ from index.generation import FileRecord, write_generation
 from index.store import IndexStore, vector_space
 from index.vectors import VectorStore
 from ingest.metadata import MetadataResolver
+from ingest.provenance import file_source, with_source
 from ingest.readers import SUPPORTED_EXTENSIONS, reader_for
 from ingest.renditions import rendition_rank
 from ingest.segment import Segmenter
@@ -123,20 +125,27 @@ class Ingestor:
         report = IngestReport()
         candidates = self._discover(paths, report)
         with self.store.lock():
-            records = self.store.files()
+            start_over = self.store.outdated()  # an index of an older format is rebuilt from these paths
+            records = {} if start_over else self.store.files()
             changed, demoted = self._read_changed(candidates, records, report)
-            if changed:
-                self._write(records, changed, removed=[], report=report, demoted=demoted)
+            if changed or start_over:
+                self._write(records, changed, removed=[], report=report, demoted=demoted, start_over=start_over)
             report.total_passages = sum(r.passages for r in self.store.files().values())
         report.seconds = time.perf_counter() - started
         return report
 
-    def remove(self, targets: Sequence[str]) -> IngestReport:
-        """Remove documents by file path or doc_id; unknown targets are reported as failures."""
+    def remove(self, targets: Sequence[str] = (), uploads: bool = False) -> IngestReport:
+        """Remove documents by file path or doc_id; unknown targets are reported as failures. With `uploads`
+        the upload workspace is cleared: every file in it leaves the index and the disk, the rest stays."""
         started = time.perf_counter()
         report = IngestReport()
         with self.store.lock():
+            if self.store.outdated():
+                raise IndexOutdatedError(self.store.root)
             records = self.store.files()
+            workspace = self.store.uploads.resolve()
+            if uploads:
+                targets = [*targets, *(p for p in records if workspace in Path(p).parents)]
             doomed: list[str] = []
             for target in targets:
                 resolved = str(Path(target).resolve())
@@ -149,6 +158,8 @@ class Ingestor:
             doomed += [p for p, r in records.items() if r.doc_id in gone and r.alternate and p not in doomed]
             if doomed:
                 self._write(records, [], removed=doomed, report=report)
+            if uploads:  # only once the index no longer holds them
+                shutil.rmtree(workspace, ignore_errors=True)
             report.total_passages = sum(r.passages for r in self.store.files().values())
         report.seconds = time.perf_counter() - started
         return report
@@ -204,7 +215,7 @@ class Ingestor:
                 report.failed.append(Failure(key, f"same content as {by_hash[digest]}; skipped"))
                 continue
             try:
-                passages = self._passages(path, report)
+                passages = self._passages(path, digest, report)
             except GmaError as exc:
                 report.failed.append(Failure(key, getattr(exc, "reason", str(exc))))
                 continue
@@ -224,11 +235,12 @@ class Ingestor:
             changed[key] = parsed
         return list(changed.values()), demoted
 
-    def _passages(self, path: Path, report: IngestReport) -> list[Passage]:
+    def _passages(self, path: Path, sha256: str, report: IngestReport) -> list[Passage]:
         parsed = reader_for(path).read(path)
         resolved = self.resolver.resolve(parsed)
         report.conflicts.extend(Conflict(str(path), message) for message in resolved.conflicts)
-        passages = self.segmenter.segment(resolved.meta, parsed.blocks)
+        meta = with_source(resolved.meta, file_source(path, sha256, self.store.uploads), sha256)
+        passages = self.segmenter.segment(meta, parsed.blocks)
         if not passages:
             raise ReadError(path, "no citable text found")
         return passages
@@ -240,15 +252,19 @@ class Ingestor:
         removed: list[str],
         report: IngestReport,
         demoted: Sequence[str] = (),
+        start_over: bool = False,
     ) -> None:
-        """Build and publish a new generation: old passages of changed or removed files out, new ones in."""
+        """Build and publish a new generation: old passages of changed or removed files out, new ones in;
+        with `start_over`, every old passage and vector out."""
         changed_paths = {c.path for c in changed}
         indexed = [c for c in changed if c.passages]
         replaced = {r.doc_id for p, r in records.items() if p in removed or p in changed_paths if not r.alternate}
         replaced |= {c.doc_id for c in indexed}
+        if start_over:
+            replaced |= {r.doc_id for r in self.store.files().values()}
         # A renamed file (its old path gone) leaves a record behind; a demoted rendition stays, as an alternate.
         stale = [p for p, r in records.items() if r.doc_id in replaced and p not in changed_paths and not Path(p).exists()]
-        kept = [p for p in self.store.passages() if p.doc.doc_id not in replaced]
+        kept = [] if start_over else [p for p in self.store.passages() if p.doc.doc_id not in replaced]
         fresh = [p for c in indexed for p in c.passages]
         files = {p: r for p, r in records.items() if p not in removed and p not in stale}
         for c in changed:

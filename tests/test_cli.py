@@ -22,6 +22,8 @@ title: Example resolution {n}
 date: "2099-01-0{d}"
 ---
 
+General Assembly A/RES/99/{n}
+
 The General Assembly,
 
 Recalling its work on example matter number {n},

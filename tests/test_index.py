@@ -27,6 +27,8 @@ title: Example resolution one
 date: "2099-01-02"
 ---
 
+General Assembly A/RES/99/1
+
 The General Assembly,
 
 Recalling its earlier work on example matters,

@@ -27,7 +27,7 @@ symbol: {symbol}
 title: "{title}"
 ---
 
-United Nations
+United Nations {symbol}
 
 General Assembly Distr.: {distribution}
 

@@ -127,6 +127,13 @@ def test_document_is_indexed_as_its_masthead_says(
     assert _folded(doc.title).startswith(_folded(title)), doc.title
 
 
+def test_every_masthead_confirms_its_symbol_and_nothing_is_unconfirmed(documents: dict[str, Passage]) -> None:
+    confirmed = {name for name, p in documents.items() if p.doc.provenance.symbol_confirmed}
+    assert confirmed == {row[0] for row in MASTHEADS}, "the 69 UN documents, by their own mastheads"
+    assert all(p.doc.provenance.trusted and p.doc.provenance.source.value == "corpus" for p in documents.values())
+    assert all(p.doc.label == p.doc.symbol for name, p in documents.items() if name in confirmed)
+
+
 def test_commentaries_keep_their_manifest_types(documents: dict[str, Passage]) -> None:
     for name, doc_type in COMMENTARIES.items():
         assert documents[name].doc.doc_type == doc_type

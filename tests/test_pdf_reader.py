@@ -125,7 +125,7 @@ def _all_text(parsed: ParsedFile) -> str:
 
 def test_masthead_gives_symbol_and_date_and_is_not_body_text(tmp_path: Path) -> None:
     parsed = _read(RESOLUTION, tmp_path)
-    assert parsed.hints["symbol"] == "A/RES/99/12"
+    assert parsed.hints["printed_symbol"] == "A/RES/99/12"
     assert parsed.hints["date"] == "5 December 2099"
     meta = MetadataResolver(Manifest.load()).describe(parsed)
     assert (meta.doc_id, meta.doc_type, meta.date) == ("A/RES/99/12", "resolution", "2099-12-05")

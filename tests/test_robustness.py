@@ -192,7 +192,7 @@ def test_instructions_inside_documents_change_nothing_in_the_extractive_answer(t
     assert sum(not a.abstained for a in clean) >= 3
     # The injected paragraph reaches the answerer for the open questions (the last names another
     # resolution, which outranks it), and is never taken for an instruction.
-    assert all(any(p.doc.symbol == "A/RES/99/9" for p in a.retrieved) for a in poisoned[:3])
+    assert all(any(p.doc.provenance.claimed_symbol == "A/RES/99/9" for p in a.retrieved) for a in poisoned[:3])
     assert [a.text for a in poisoned] == [a.text for a in clean]
     assert [[(p.citation, p.text) for p in a.citations] for a in poisoned] == [
         [(p.citation, p.text) for p in a.citations] for a in clean

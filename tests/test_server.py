@@ -157,6 +157,7 @@ def test_documents_lists_each_with_its_passage_count(client: httpx.Client) -> No
     cited = client.post("/search", json={"query": "example", "symbol": "A/RES/99/1", "k": 1}).json()["results"][0]
     assert (resolution["title"], resolution["doc_type"]) == (cited["title"], "resolution")
     assert resolution["date"] == "2091-12-01" and resolution["passages"] > 0
+    assert resolution["provenance"] == cited["provenance"] and resolution["provenance"]["symbol_confirmed"] is True
     assert sum(d["passages"] for d in documents.values()) == health["passages"]
     assert listing["generation"] == health["generation"]
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.answer import ABSTAIN_MESSAGE, AnswerSentence
-from core.models import DocumentMeta, Passage
+from core.models import DocumentMeta, Passage, Provenance
 from tests.samples import VOICE_PARAGRAPHS, write_sample_corpus
 from ui import components
 
@@ -47,7 +47,8 @@ QUESTIONS = [
 
 def _passage(text: str, locator: str = "para. 1", date: str | None = "2091-12-01", ordinal: int = 0) -> Passage:
     doc = DocumentMeta(doc_id="A/RES/99/1", title="Example resolution 1", doc_type="resolution",
-                       symbol="A/RES/99/1", date=date, source="/data/r1.md")
+                       symbol="A/RES/99/1", date=date, source="/data/r1.md",
+                       provenance=Provenance(symbol_confirmed=True))
     return Passage(doc=doc, locator=locator, text=text, ordinal=ordinal)
 
 
@@ -115,7 +116,8 @@ def test_documents_frame_counts_passages_per_document() -> None:
     frame = components.documents_frame(passages)
     assert frame.to_dict("records") == [
         {"doc_id": "A/RES/99/1", "symbol": "A/RES/99/1", "title": "Example resolution 1", "type": "resolution",
-         "date": "2091-12-01", "passages": 3, "file": "r1.md"}
+         "date": "2091-12-01", "passages": 3, "file": "r1.md",
+         "provenance": "Corpus document, symbol confirmed by its masthead"}
     ]
 
 

@@ -27,12 +27,12 @@ from core.errors import GmaError
 from core.models import Passage
 from core.text import fold
 from index.reader import SearchIndex
+from index.store import UPLOADS_DIR
 
 # What the Library page accepts; the same formats ingest.readers reads.
 UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-UPLOADS_DIR = "uploads"
 
 # How a word diff colours its changes (inline styles: Streamlit's Markdown keeps no stylesheet of ours).
 DELETED_STYLE = "background-color:#fde2e1;color:#a4161a;text-decoration:line-through"
@@ -161,10 +161,11 @@ def documents_frame(passages: Sequence[Passage]) -> pd.DataFrame:
             {
                 "doc_id": doc.doc_id, "symbol": doc.symbol or "", "title": doc.title, "type": doc.doc_type,
                 "date": doc.date or "", "passages": 0, "file": Path(doc.source).name if doc.source else "",
+                "provenance": doc.provenance.summary,
             },
         )
         row["passages"] += 1
-    columns = ["doc_id", "symbol", "title", "type", "date", "passages", "file"]
+    columns = ["doc_id", "symbol", "title", "type", "date", "passages", "file", "provenance"]
     frame = pd.DataFrame(list(rows.values()), columns=columns)
     return frame.sort_values(["date", "doc_id"], ascending=[False, True], ignore_index=True)
 
@@ -241,6 +242,10 @@ def show_passage(passage: Passage, spans: Sequence[Span] = (), footnotes: Sequen
     if passage.page is not None:
         facts.append(f"Page: {passage.page}")
     st.caption(escape_text(" · ".join(facts)), unsafe_allow_html=True)
+    if doc.provenance.trusted:
+        st.caption(escape_text(doc.provenance.summary), unsafe_allow_html=True)
+    else:  # a planted or uploaded text must not pass for an official one at a glance
+        st.warning(escape_text(doc.provenance.summary))
     st.markdown(highlight(passage.text, spans), unsafe_allow_html=True)
     for note in footnotes:
         st.caption(escape_text(f"{note.locator}: {note.text}"), unsafe_allow_html=True)

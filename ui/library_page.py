@@ -1,7 +1,9 @@
 """Library: what is indexed, adding documents by upload, and reading a document passage by passage.
 
 Uploads are saved only under `<index dir>/uploads/` (bare, checked file names) and ingested like
-`gma ingest`: a new index generation is published, which the Assistant picks up on its next use.
+`gma ingest`: a new index generation is published, which the Assistant picks up on its next use. That
+folder is the upload workspace: its documents are labelled as uploads wherever they are cited, and
+"Clear uploads" takes them all out of the index (as `gma remove --uploads`), leaving the corpus as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from assistant.service import Assistant
 from core.errors import GmaError
-from core.models import Passage
+from core.models import Passage, Source
 from ingest.pipeline import Ingestor, IngestReport
 from ui import components
 from ui.app import current_assistant
@@ -37,7 +39,7 @@ def show_documents(passages: Sequence[Passage]) -> None:
     st.caption(f"{len(frame)} documents, {len(passages)} passages")
     st.dataframe(
         frame, hide_index=True, width="stretch",
-        column_order=["title", "symbol", "type", "date", "passages", "doc_id", "file"],
+        column_order=["title", "symbol", "type", "date", "passages", "provenance", "doc_id", "file"],
         column_config={"title": st.column_config.TextColumn("title", width="large"),
                        "passages": st.column_config.NumberColumn("passages", width="small")},
     )
@@ -109,6 +111,25 @@ def upload_section(assistant: Assistant) -> None:
         show_report(ingest_uploads(assistant, accepted))
 
 
+def clear_uploads_section(assistant: Assistant, passages: Sequence[Passage]) -> bool:
+    """The upload workspace's documents, and a button that removes them all from the index and the disk;
+    True once they were removed."""
+    uploaded = {p.doc.doc_id for p in passages if p.doc.provenance.source is Source.UPLOAD}
+    if not uploaded:
+        return False
+    st.subheader("Upload workspace")
+    st.caption(f"{len(uploaded)} uploaded document(s), labelled as uploads wherever they are cited.")
+    if not st.button(f"Clear uploads ({len(uploaded)} document(s))", key="clear_uploads"):
+        return False
+    with components.user_errors():
+        settings = assistant.settings
+        ingestor = Ingestor(settings.index_dir, assistant.embedder, chroma_url=settings.chroma_url)
+        report = ingestor.remove(uploads=True)
+        st.success(f"Removed {len(report.removed)} uploaded file(s); {report.total_passages} passages in the index.")
+        return True
+    return False
+
+
 def document_reader(passages: Sequence[Passage]) -> None:
     """Pick a document and read its passages in order, each with its locator."""
     st.subheader("Read a document")
@@ -136,6 +157,8 @@ def render(assistant: Assistant) -> None:
     documents = st.container()  # filled last, so documents added below appear in the same run
     upload_section(assistant)
     passages = indexed_passages(assistant)
+    if clear_uploads_section(assistant, passages):
+        passages = indexed_passages(assistant)  # clearing the uploads published a new generation
     with documents:
         show_documents(passages)
     document_reader(passages)

@@ -96,7 +96,7 @@ class PdfReader:
     """PDF files, including the official UN ones: body paragraphs, headings and footnotes in reading order.
 
     An official document's masthead stays in its blocks, for the masthead parser; for other PDFs the
-    first page's masthead gives the symbol and the date (as hints for the metadata resolver).
+    first page's masthead gives the symbol it prints and the date (as hints for the metadata resolver).
     """
 
     extensions = (".pdf",)
@@ -347,12 +347,13 @@ def _is_furniture(line: _Line, repeated: set[str], first: bool) -> bool:
 
 
 def _masthead_hints(lines: list[_Line]) -> dict[str, str]:
-    """Symbol and date from the first page's masthead, where UN documents print them."""
+    """Symbol and date from the first page's masthead, where UN documents print them; the symbol as
+    `printed_symbol`, since the document's own text bears it (a declared `symbol` is only a claim)."""
     hints: dict[str, str] = {}
     masthead = [without_marks(line.text) for line in lines if line.top < 0.3]
     for text in masthead:
-        if "symbol" not in hints and (symbol := SYMBOL_PATTERN.search(text)):
-            hints["symbol"] = symbol.group(0)
+        if "printed_symbol" not in hints and (symbol := SYMBOL_PATTERN.search(text)):
+            hints["printed_symbol"] = symbol.group(0)
     for index, text in enumerate(masthead):
         if _DISTRIBUTION.search(text):
             nearby = " ".join(masthead[index : index + 3])
