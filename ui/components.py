@@ -130,12 +130,15 @@ def supporting_spans(passage: Passage, sentences: Sequence[AnswerSentence]) -> l
 
 
 def chip_labels(passages: Sequence[Passage]) -> list[str]:
-    """One label per cited passage, all different: its citation, then the document's date (or id) where two
-    documents share a label, then the passage's place in its document where one paragraph was cut in parts."""
+    """One label per cited passage, all different: its citation, then where two share one, whatever tells
+    them apart: the documents' dates, else their ids, else the passages' places in their document."""
     labels = [p.citation for p in passages]
-    for tell in (lambda p: p.doc.date or p.doc.doc_id, lambda p: f"passage {p.ordinal + 1}"):
-        clashing = {label for label in labels if labels.count(label) > 1}
-        labels = [f"{label} ({tell(p)})" if label in clashing else label
+    tells = (lambda p: p.doc.date or "undated", lambda p: p.doc.doc_id, lambda p: f"passage {p.ordinal + 1}")
+    for tell in tells:
+        groups: dict[str, set[str]] = {}
+        for label, passage in zip(labels, passages, strict=True):
+            groups.setdefault(label, set()).add(tell(passage))
+        labels = [f"{label} ({tell(p)})" if len(groups[label]) > 1 else label
                   for label, p in zip(labels, passages, strict=True)]
     return labels
 
