@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -199,6 +201,16 @@ def test_gma_ui_runs_streamlit_on_the_app_with_the_index(monkeypatch: pytest.Mon
                         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     assert env["GMA_HOME"] == str((tmp_path / "idx").resolve())
     assert str(APP.parents[1]) in env["PYTHONPATH"].split(":")
+
+
+def test_the_app_shows_its_start_up_status_before_the_heavy_imports() -> None:
+    """Streamlit draws nothing until app.py's imports are done: they must not load the model or the store,
+    which `start` loads under its spinner."""
+    heavy = ("torch", "sentence_transformers", "chromadb", "assistant.service", "index.embedder")
+    code = f"import sys, ui.app; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=APP.parents[1], capture_output=True, text=True,
+                            check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 # --- the app, page by page ---------------------------------------------------------------------------------
