@@ -337,6 +337,9 @@ def test_precedent_search_highlights_orders_by_date_and_exports(ui_index: Path, 
     at.text_input(key="search_query").set_value("Stakeholders get a voice but not a vote in the body.").run()
     assert not at.exception, at.exception
     assert "A/RES/99/1, para. 1" in "\n".join(m.value for m in at.markdown)
+    found = int(at.subheader[0].value.split()[0])
+    assert found < 10
+    assert f"Only {found} of the 10 asked for reach the similarity floor of 0.50." in [c.value for c in at.main.caption]
 
 
 @pytest.fixture
