@@ -11,6 +11,9 @@ from index.embedder import TextEmbedder
 from index.reader import Filters, SearchIndex
 from index.vectors import passage_of
 
+# How close in meaning (cosine similarity of the MiniLM vectors) a passage must be to count as similar wording.
+SIMILARITY_FLOOR = 0.5
+
 
 def document_day(doc: DocumentMeta) -> str | None:
     """When a document took effect: its adoption date where the masthead gives one, else its date.
@@ -70,18 +73,27 @@ class PhraseSearcher:
         return hits[:limit] if limit else hits
 
     def similar(
-        self, sentence: str, k: int = 10, filters: Filters | None = None, min_similarity: float = 0.5
+        self, sentence: str, k: int = 10, filters: Filters | None = None, min_similarity: float = SIMILARITY_FLOOR
     ) -> list[Passage]:
-        """Passages whose meaning is closest to the sentence (near-paraphrases), most similar first."""
+        """The k passages whose meaning is closest to the sentence (near-paraphrases), most similar first;
+        fewer only when no more reach `min_similarity` under the filters.
+
+        Vectors are per sentence, so the search widens until k distinct passages are found or the nearest
+        sentences left fall below the floor.
+        """
         if self.embedder is None:
             raise ValueError("similar-wording search needs an embedder")
-        filters = filters or Filters()
-        found = self.index.vectors.search(self.embedder.embed_query(spell_out(sentence)), 4 * k, filters.chroma_where())
-        best: dict[str, float] = {}
-        for sid, similarity in found:
-            best.setdefault(passage_of(sid), similarity)
-        return [
-            replace(self.index.by_id[pid], score=round(similarity, 6))
-            for pid, similarity in best.items()
-            if pid in self.index.by_id and similarity >= min_similarity
-        ][:k]
+        vector = self.embedder.embed_query(spell_out(sentence))
+        where = (filters or Filters()).chroma_where()
+        fetch = 4 * k
+        while True:
+            found = self.index.vectors.search(vector, fetch, where)
+            best: dict[str, float] = {}
+            for sid, similarity in found:
+                if similarity >= min_similarity and passage_of(sid) in self.index.by_id:
+                    best.setdefault(passage_of(sid), similarity)
+            exhausted = len(found) < fetch or found[-1][1] < min_similarity
+            if len(best) >= k or exhausted:
+                break
+            fetch *= 4
+        return [replace(self.index.by_id[pid], score=round(similarity, 6)) for pid, similarity in best.items()][:k]

@@ -134,6 +134,11 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
+    def reingest(self) -> IngestReport:
+        """Every file the index was built from read again: changed ones re-indexed, unchanged ones skipped
+        at no cost, vanished ones reported as failures (their documents stay until removed)."""
+        return self.ingest([Path(path) for path in self.store.files()])
+
     def remove(self, targets: Sequence[str] = (), uploads: bool = False) -> IngestReport:
         """Remove documents by file path or doc_id; unknown targets are reported as failures. With `uploads`
         the upload workspace is cleared: every file in it leaves the index and the disk, the rest stays."""

@@ -282,7 +282,8 @@ def test_the_ui_streams_the_reply_then_shows_the_checked_answer(
     at.chat_input[0].set_value("What are the two dedicated thematic groups?").run()
     assert not at.exception, at.exception
     reply = [m for m in at.chat_message if m.name == "assistant"][-1]
-    assert html.unescape(reply.markdown[0].value) == "The mechanism has two dedicated thematic groups. [Example analysis, section 1]"
+    assert html.unescape(reply.markdown[0].value) == "The mechanism has two dedicated thematic groups. [1]"
+    assert reply.expander[0].label == "[1] Example analysis, section 1", "the marker's chip"
     assert "1 without a citation" in reply.info[0].value
     assert not [c for c in reply.caption if c.value.startswith("Draft")], "the draft gives way to the checked answer"
     assert len(stub.requests) == 1 and stub.requests[0]["stream"] is True  # type: ignore[attr-defined]

@@ -172,3 +172,19 @@ def test_question_parts_split_only_coordinated_questions() -> None:
     assert question_parts("When was it first held, and where did the review panel meet, according to CircleID?") == [
         "When was it first held? according to CircleID", "where did the review panel meet, according to CircleID?",
     ]
+
+
+def test_similar_wording_widens_until_it_has_the_passages_asked_for(tmp_path: Path) -> None:
+    # Paragraph 1 of r1 repeats the sentence, so the nearest sentence vectors all belong to one passage.
+    repeated = " ".join(["Stakeholders may speak again."] * 12)
+    paragraphs = {1: repeated, 2: "Stakeholders may speak again, it is decided.", 3: "Decides to hold a conference;"}
+    index_dir = tmp_path / "index"
+    Ingestor(index_dir, HashEmbedder()).ingest([write_sample_corpus(tmp_path, paragraphs)])
+    phrases = PhraseSearcher(SearchIndex.open(index_dir), HashEmbedder())
+    found = phrases.similar("Stakeholders may speak again", k=2)
+    assert [p.citation for p in found] == ["A/RES/99/1, para. 1", "A/RES/99/2, para. 1"]
+
+    floor = 0.5
+    few = phrases.similar("Stakeholders may speak again", k=10, min_similarity=floor)
+    assert 2 <= len(few) < 10 and all(p.score >= floor for p in few), "fewer only below the floor"
+    assert len(phrases.similar("Stakeholders may speak again", k=10, min_similarity=0.0)) == 10

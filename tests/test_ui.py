@@ -9,13 +9,15 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from assistant.answer import ABSTAIN_MESSAGE, AnswerSentence
+from assistant.answer import ABSTAIN_MESSAGE, Answer, AnswerSentence
 from core.models import DocumentMeta, Passage, Provenance
 from tests.samples import VOICE_PARAGRAPHS, write_sample_corpus
 from ui import components
@@ -84,6 +86,36 @@ def test_supporting_spans_find_the_cited_sentences_in_their_passage() -> None:
     assert components.supporting_spans(passage, sentences[1:]) == []
 
 
+def test_numbered_answer_marks_each_sentence_with_its_chip_numbers() -> None:
+    first, second = _passage("One.", ordinal=0), _passage("Two.", locator="para. 2", ordinal=1)
+    answer = Answer("q?", (AnswerSentence("One.", (first,)), AnswerSentence("Two.", (second, first)),
+                           AnswerSentence("Again one.", (first,))), retrieved=(first, second))
+    shown = html.unescape(components.numbered_answer(answer))
+    assert shown == "One. [1] Two. [2][1] Again one. [1]", "a passage cited twice keeps its number"
+    assert components.chip_labels(answer.citations) == ["A/RES/99/1, para. 1", "A/RES/99/1, para. 2"]
+
+
+def test_chip_labels_never_repeat() -> None:
+    other_doc = DocumentMeta(doc_id="notes-b", title="Notes", doc_type="commentary", date="2090-01-02")
+    same_title = DocumentMeta(doc_id="notes-a", title="Notes", doc_type="commentary", date="2090-01-01")
+    passages = [
+        Passage(doc=same_title, locator="para. 1", text="a"), Passage(doc=other_doc, locator="para. 1", text="b"),
+        _passage("part one", ordinal=3), _passage("part two", ordinal=4), _passage("else", locator="para. 9"),
+    ]
+    labels = components.chip_labels(passages)
+    assert labels == ["Notes, para. 1 (2090-01-01)", "Notes, para. 1 (2090-01-02)",
+                      "A/RES/99/1, para. 1 (passage 4)", "A/RES/99/1, para. 1 (passage 5)",
+                      "A/RES/99/1, para. 9"]
+
+
+def test_reader_opens_on_the_last_searched_document_else_the_global_mechanism() -> None:
+    doc_ids = ["A/RES/79/1", "A/RES/80/16", "A/RES/80/52"]
+    assert components.reader_choice(doc_ids, "A/RES/80/52") == 2
+    assert components.reader_choice(doc_ids, None) == 1
+    assert components.reader_choice(doc_ids, "gone") == 1
+    assert components.reader_choice(["x", "y"], None) == 0
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [("notes.md", "notes.md"), ("../../etc/evil.md", "evil.md"), ("C:\\Users\\x\\Report.PDF", "Report.PDF"),
@@ -129,6 +161,17 @@ def test_hits_per_year_fills_the_gaps_and_skips_undated() -> None:
     assert components.hits_per_year([]).empty
 
 
+def test_one_year_of_hits_is_one_bar_on_the_index_years() -> None:
+    index = [_passage("a", date="2088-01-01"), _passage("b", date="2093-05-01"), _passage("c", date=None)]
+    axis = components.timeline_axis(index)
+    assert axis == range(2088, 2094)
+    frame = components.hits_per_year([_passage("d", date="2092-05-01")], axis)
+    assert frame["hits"].to_dict() == {"2088": 0, "2089": 0, "2090": 0, "2091": 0, "2092": 1, "2093": 0}
+    one_year = components.timeline_axis([_passage("e", date="2093-01-01")])
+    assert len(one_year) == components.TIMELINE_MIN_YEARS and one_year[-1] == 2093, "never a single-bar chart"
+    assert components.hits_per_year([_passage("f", date="2095-01-01")], axis).index[-1] == "2095", "widened to the hits"
+
+
 def test_hits_csv_has_citations_and_matched_words() -> None:
     passage = _passage("Decides that stakeholders have a voice, not a vote, here.")
     rows = list(pd.read_csv(__import__("io").StringIO(components.hits_csv([(passage, ((31, 50),))]))).itertuples())
@@ -160,6 +203,16 @@ def test_gma_ui_runs_streamlit_on_the_app_with_the_index(monkeypatch: pytest.Mon
                         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     assert env["GMA_HOME"] == str((tmp_path / "idx").resolve())
     assert str(APP.parents[1]) in env["PYTHONPATH"].split(":")
+
+
+def test_the_app_shows_its_start_up_status_before_the_heavy_imports() -> None:
+    """Streamlit draws nothing until app.py's imports are done: they must not load the model or the store,
+    which `start` loads under its spinner."""
+    heavy = ("torch", "sentence_transformers", "chromadb", "assistant.service", "index.embedder")
+    code = f"import sys, ui.app; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=APP.parents[1], capture_output=True, text=True,
+                            check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 # --- the app, page by page ---------------------------------------------------------------------------------
@@ -206,8 +259,8 @@ def test_ask_answers_with_citation_chips_and_keeps_the_history(ui_index: Path, m
     at.chat_input[0].set_value("What are the two dedicated thematic groups?").run()
     assert not at.exception, at.exception
     reply = [m for m in at.chat_message if m.name == "assistant"][-1]
-    assert "two dedicated thematic groups (DTGs)" in shown(reply.markdown)
-    assert "[Example analysis, section 1]" in shown(reply.markdown)
+    assert "two dedicated thematic groups (DTGs), one on threats and one on capacity-building. [1]" in shown(
+        reply.markdown), "the sentence carries its chip's number"
     chip = reply.expander[0]
     assert chip.label == "[1] Example analysis, section 1"
     assert "<mark>The mechanism has two dedicated thematic groups" in "".join(m.value for m in chip.markdown)
@@ -240,7 +293,8 @@ def test_ask_offers_the_configured_llm_backend(ui_index: Path, monkeypatch: pyte
     at.chat_input[0].set_value("What are the two dedicated thematic groups?").run()
     assert not at.exception, at.exception
     assert "the LLM backend could not answer" in at.info[0].value
-    assert "[Example analysis, section 1]" in shown(at.chat_message[1].markdown)
+    assert "capacity-building. [1]" in shown(at.chat_message[1].markdown)
+    assert at.chat_message[1].expander[0].label == "[1] Example analysis, section 1"
 
 
 @pytest.mark.model
@@ -254,7 +308,7 @@ def test_without_an_index_the_pages_say_so_and_the_library_starts_one(
     at.switch_page("library_page.py").run()
     assert "The index is empty" in at.info[0].value
     at.file_uploader(key="library_uploads").set_value(("notes.md", NEW_DOCUMENT.encode(), "text/markdown")).run()
-    at.button[0].click().run()
+    at.button(key="library_add").click().run()
     assert not at.exception, at.exception
     assert list(at.dataframe[0].value["title"]) == ["Example field notes"]
     at.switch_page("ask_page.py").run()
@@ -285,6 +339,9 @@ def test_precedent_search_highlights_orders_by_date_and_exports(ui_index: Path, 
     at.text_input(key="search_query").set_value("Stakeholders get a voice but not a vote in the body.").run()
     assert not at.exception, at.exception
     assert "A/RES/99/1, para. 1" in "\n".join(m.value for m in at.markdown)
+    found = int(at.subheader[0].value.split()[0])
+    assert found < 10
+    assert f"Only {found} of the 10 asked for reach the similarity floor of 0.50." in [c.value for c in at.main.caption]
 
 
 @pytest.fixture
@@ -306,13 +363,13 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
     uploader = at.file_uploader(key="library_uploads")
     uploader.set_value(("tool.exe", b"MZ\x90\x00", "application/octet-stream")).run()
     assert any("Refused: tool.exe: unsupported file type .exe" in e.value for e in at.error)
-    assert not at.button, "nothing to add"
+    assert [b.key for b in at.button] == ["library_reingest"], "nothing to add"
 
     uploader = at.file_uploader(key="library_uploads")
     uploader.set_value([("../../outside/field-notes.md", NEW_DOCUMENT.encode(), "text/markdown"),
                         ("blank.md", b"---\ntitle: Nothing\n---\n", "text/markdown")]).run()
     assert not at.error
-    at.button[0].click().run()
+    at.button(key="library_add").click().run()
     assert not at.exception, at.exception
     assert "Added 1, updated 0 document(s)" in at.success[0].value
     failures = [e.value for e in at.error]
@@ -325,6 +382,34 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
     at.selectbox[0].set_value("field-notes").run()
     reader = "\n".join(html.unescape(m.value) for m in at.markdown)
     assert "**section 1** · The example observatory recorded fourteen lighthouse beacons" in reader
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_library_reingests_its_files_and_reads_the_document_last_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_embedder  # noqa: ANN001
+) -> None:
+    from ingest.pipeline import Ingestor
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_sample_corpus(docs)
+    index_dir = tmp_path / "index"
+    Ingestor(index_dir, real_embedder).ingest([docs])
+    at = open_app(index_dir, monkeypatch, "library_page.py")
+    assert at.selectbox[0].value == "A/RES/99/1", "no search yet: the first document"
+
+    at.button(key="library_reingest").click().run()
+    assert not at.exception, at.exception
+    assert at.info[0].value == "4 file(s) already indexed with the same content; nothing to do."
+    (docs / "r2.md").write_text((docs / "r2.md").read_text().replace("in its meetings", "in all its meetings"))
+    at.button(key="library_reingest").click().run()
+    assert "Added 0, updated 1 document(s)" in at.success[0].value
+
+    at.switch_page("search_page.py").run()
+    at.text_input(key="search_query").set_value("review conference in 2099").run()
+    at.switch_page("library_page.py").run()
+    assert at.selectbox[0].value == "A/RES/99/3", "the reader opens on the document just searched"
 
 
 @pytest.mark.model

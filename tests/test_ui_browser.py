@@ -1,153 +1,67 @@
 """The app in a real browser: `streamlit run ui/app.py` over the shared corpus, driven by headless Chromium.
 
 Needs the Debian packages `chromium` and `chromium-driver` (/usr/bin/chromium, /usr/bin/chromedriver) and
-../shared/corpus; skips without them. Selenium is given the driver's path, so Selenium Manager never
-downloads anything. Saves a screenshot of the Ask page under the test's temporary folder, or where
-GMA_SCREENSHOT says (`make screenshot` refreshes the README's this way; tests never write tracked files).
+../shared/corpus; skips without them. The server and browser come from ui/screenshot.py, the program
+behind `make screenshot`; screenshots here go only under the test's temporary folder.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ui import streamlit_command
+from ui.screenshot import (
+    ANSWER_SECONDS,
+    CHROMEDRIVER,
+    CHROMIUM,
+    MARKER,
+    STARTUP_SECONDS,
+    ask,
+    chromium,
+    open_chip,
+    serve,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-QUESTION = "What are the two dedicated thematic groups?"
-# A citation as the answer prints it: "[UNIDIR chapter, section 2.4]", "[CircleID, para. 3]", "[A/80/257, para. 7]".
-CITATION = re.compile(r"\[(?:UNIDIR chapter|CircleID|CCDIS|A/)[^\]]*\]")
-STARTUP_SECONDS = 90
-ANSWER_SECONDS = 60
-
 
 @pytest.fixture(scope="session")
-def browser_binaries() -> tuple[Path, Path]:
+def browser_binaries() -> None:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
     if missing:
         pytest.skip(f"{' and '.join(missing)} not installed (apt-get install chromium chromium-driver)")
-    return CHROMIUM, CHROMEDRIVER
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"streamlit did not answer within {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @pytest.fixture(scope="module")
-def app_url(
-    browser_binaries: tuple[Path, Path], corpus_index: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def app_url(browser_binaries: None, corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served on a free loopback port over the shared corpus' index (built with the real model)."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {
-        **os.environ,
-        "GMA_HOME": str(corpus_index),
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
-    }
-    env.pop("GMA_LLM", None)
-    command = streamlit_command("127.0.0.1", port)
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server, log)
+    with serve(corpus_index, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture
-def browser(browser_binaries: tuple[Path, Path], tmp_path: Path) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, chromedriver = browser_binaries
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=1400,1300",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(chromedriver)), options=options)
-    try:
+def browser(browser_binaries: None, tmp_path: Path) -> Iterator[object]:
+    with chromium(tmp_path / "chromium-profile") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
-def test_ask_in_a_real_browser_answers_with_a_citation(app_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ask_in_a_real_browser_numbers_citations_like_their_chips(app_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ready
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(app_url)
-    # The first visit loads the embedding model and opens the index before the page is drawn.
-    box = WebDriverWait(browser, STARTUP_SECONDS).until(
-        ready.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']"))
-    )
-    box.send_keys(QUESTION)
-    box.send_keys(Keys.ENTER)
-
-    def cited_answer(driver) -> list | None:  # noqa: ANN001
-        """The answer's citation chips, once a message cites a paragraph and its chips are drawn under it."""
-        for message in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']"):
-            chips = message.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
-            if CITATION.search(message.text) and chips:
-                return chips
-        return None
-
-    # The answer's text is drawn before its chips, so wait for both.
-    chips = WebDriverWait(browser, ANSWER_SECONDS).until(cited_answer)
+    text, chips = ask(browser, app_url)
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stAppDeployButton']"), "no Deploy button"
     assert not [b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Deploy"]
-    assert "[1] UNIDIR chapter, section 2.4" in chips[0].text, "numbered citation chips under the answer"
-    chips[0].click()  # open the first chip: the paragraph with the supporting sentence highlighted
-    WebDriverWait(browser, 10).until(
-        ready.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stExpander'] [data-testid='stCode']"))
-    )
+    labels = [chip.text.strip().splitlines()[-1] for chip in chips]  # after the expander's arrow icon
+    assert [re.match(r"\[(\d+)\] ", label).group(1) for label in labels] == [str(n) for n in range(1, len(chips) + 1)]
+    assert len(set(label.split(" ", 1)[1] for label in labels)) == len(labels), "no two chips share a label"
+    assert {int(n) for n in MARKER.findall(text)} == set(range(1, len(chips) + 1)), "each marker has its chip"
+    assert "[1] UNIDIR chapter, section 2.4" in labels[0]
+    open_chip(browser, chips[0])  # the paragraph with the supporting sentence highlighted
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] mark"), "supporting sentence marked"
-    time.sleep(1)  # let the expander finish opening before the screenshot
-    screenshot = Path(os.environ.get("GMA_SCREENSHOT") or tmp_path / "ask.png")
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(screenshot))
+    assert browser.save_screenshot(str(tmp_path / "ask.png"))
 
 
 def test_lineage_diff_in_a_real_browser_colours_the_changes(app_url: str, browser) -> None:  # noqa: ANN001

@@ -7,16 +7,22 @@ This file only wires pages together when Streamlit runs it; importing it (as the
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.service import Assistant
+from core.errors import GmaError
 from core.settings import Settings
-from index.embedder import Embedder
+
+if TYPE_CHECKING:  # the real imports wait for the start-up spinner: they load chromadb, torch and the model
+    from assistant.service import Assistant
+    from index.embedder import Embedder
 
 PAGES_DIR = Path(__file__).resolve().parent
+STARTING = "Starting: loading the embedding model and opening the index (the first visit takes a few seconds)…"
 
 
 def current_settings() -> Settings:
@@ -24,9 +30,11 @@ def current_settings() -> Settings:
     return Settings.from_env()
 
 
-@st.cache_resource(show_spinner="Loading the embedding model…")
+@st.cache_resource(show_spinner=False)
 def load_embedder(model: str | None) -> Embedder:
     """One embedding model per process, shared by every index and session (it is the slow part to load)."""
+    from index.embedder import Embedder
+
     embedder = Embedder(model)
     embedder.embed_query("warm up")  # loads the weights now, under the spinner, not on the first question
     return embedder
@@ -35,10 +43,12 @@ def load_embedder(model: str | None) -> Embedder:
 def make_assistant(settings: Settings) -> Assistant:
     """The UI's assistant: always extractive, since the Ask page passes an LLM backend per question when
     the user picks one."""
+    from assistant.service import Assistant
+
     return Assistant(replace(settings, llm=None), embedder=load_embedder(settings.embed_model))
 
 
-@st.cache_resource(show_spinner="Opening the index…")
+@st.cache_resource(show_spinner=False)
 def load_assistant(settings: Settings) -> Assistant:
     """One Assistant per settings per process; it reopens its index by itself after an ingest."""
     return make_assistant(settings)
@@ -46,6 +56,15 @@ def load_assistant(settings: Settings) -> Assistant:
 
 def current_assistant() -> Assistant:
     return load_assistant(current_settings())
+
+
+def start(settings: Settings) -> None:
+    """Load the model and open the index under a visible status, before any page draws: a cold start
+    would otherwise leave the page blank for seconds. A missing index is the pages' to explain."""
+    with st.spinner(STARTING):
+        assistant = load_assistant(settings)
+        with suppress(GmaError):
+            assistant.current_index()
 
 
 def main() -> None:
@@ -59,7 +78,10 @@ def main() -> None:
         st.Page(PAGES_DIR / "library_page.py", title="Library", icon=":material/library_books:", url_path="library"),
         st.Page(PAGES_DIR / "evaluate_page.py", title="Evaluate", icon=":material/analytics:", url_path="evaluate"),
     ]
-    st.sidebar.caption(f"Index: `{current_settings().index_dir}`")
+    settings = current_settings()
+    # The folder's name, not its path: a screenshot or a shared screen shows no home or temporary folder.
+    st.sidebar.caption(f"Index: `{settings.index_dir.name}`", help=str(settings.index_dir.resolve()))
+    start(settings)
     st.navigation(pages).run()
 
 

@@ -40,15 +40,18 @@ def show_answer(assistant: Assistant, answer: Answer) -> None:
         closest = answer.retrieved[:CLOSEST_SHOWN]
         if closest:
             st.caption("The closest passages, for reading:")
-        for number, passage in enumerate(closest, 1):
-            components.show_citation_chip(number, passage, footnotes=assistant.current_index().get(passage.footnotes))
+        for number, (passage, label) in enumerate(zip(closest, components.chip_labels(closest), strict=True), 1):
+            components.show_citation_chip(number, passage, label,
+                                          footnotes=assistant.current_index().get(passage.footnotes))
         return
-    st.markdown(components.escape_text(answer.text), unsafe_allow_html=True)
+    st.markdown(components.numbered_answer(answer), unsafe_allow_html=True)
     if answer.message:
         st.info(answer.message)
-    for number, passage in enumerate(answer.citations, 1):
+    cited = answer.citations
+    for number, (passage, label) in enumerate(zip(cited, components.chip_labels(cited), strict=True), 1):
         spans = components.supporting_spans(passage, answer.sentences)
-        components.show_citation_chip(number, passage, spans, footnotes=assistant.current_index().get(passage.footnotes))
+        components.show_citation_chip(number, passage, label, spans,
+                                      footnotes=assistant.current_index().get(passage.footnotes))
     timings = " · ".join(f"{stage} {ms:.0f} ms" for stage, ms in answer.timings_ms.items())
     if timings:
         st.caption(timings)
@@ -77,6 +80,7 @@ def render(assistant: Assistant, configured_llm: str | None) -> None:
             answer = assistant.ask(question, llm=backend, on_text=streamed_into(draft) if backend else None)
         draft.empty()  # the checked answer replaces the model's draft
         history.append(answer)
+        components.remember_document(answer.citations or answer.retrieved)
         show_answer(assistant, answer)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assistant.answer import AnswerSentence
+from assistant.answer import Answer, AnswerSentence
 from assistant.phrase import document_day
 from assistant.service import Assistant
 from assistant.worddiff import DiffOp, DiffPiece
@@ -33,6 +33,10 @@ from index.store import UPLOADS_DIR
 UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+# The session's last searched document, which the Library's reader opens on; else the resolution that
+# established the Global Mechanism, else the first listed.
+LAST_DOCUMENT_KEY = "last_document"
+READER_DEFAULT = "A/RES/80/16"
 
 # How a word diff colours its changes (inline styles: Streamlit's Markdown keeps no stylesheet of ours).
 DELETED_STYLE = "background-color:#fde2e1;color:#a4161a;text-decoration:line-through"
@@ -40,6 +44,7 @@ INSERTED_STYLE = "background-color:#dcf5e3;color:#0b6b2e"
 # The hits-per-year chart: pixels per year and for the axis beside the bars.
 TIMELINE_YEAR_PX = 56
 TIMELINE_AXIS_PX = 60
+TIMELINE_MIN_YEARS = 5
 
 Span = tuple[int, int]
 # A search hit as the pages show it: the passage and the spans of its matched words (none for paraphrases).
@@ -124,6 +129,30 @@ def supporting_spans(passage: Passage, sentences: Sequence[AnswerSentence]) -> l
     return spans
 
 
+def chip_labels(passages: Sequence[Passage]) -> list[str]:
+    """One label per cited passage, all different: its citation, then where two share one, whatever tells
+    them apart: the documents' dates, else their ids, else the passages' places in their document."""
+    labels = [p.citation for p in passages]
+    tells = (lambda p: p.doc.date or "undated", lambda p: p.doc.doc_id, lambda p: f"passage {p.ordinal + 1}")
+    for tell in tells:
+        groups: dict[str, set[str]] = {}
+        for label, passage in zip(labels, passages, strict=True):
+            groups.setdefault(label, set()).add(tell(passage))
+        labels = [f"{label} ({tell(p)})" if len(groups[label]) > 1 else label
+                  for label, p in zip(labels, passages, strict=True)]
+    return labels
+
+
+def numbered_answer(answer: Answer) -> str:
+    """The answer's text, escaped, each sentence followed by the numbers of the chips of its passages
+    (`answer.citations` order): "… groups. [1] … text. [1][2]"."""
+    numbers = {p.passage_id: n for n, p in enumerate(answer.citations, 1)}
+    return " ".join(
+        escape_text(sentence.text) + " " + "".join(f"&#91;{numbers[p.passage_id]}&#93;" for p in sentence.passages)
+        for sentence in answer.sentences
+    )
+
+
 def upload_target(index_dir: Path, name: str, size: int) -> Path:
     """Where an uploaded file is saved: `<index_dir>/uploads/<bare file name>`; UploadRejected otherwise.
 
@@ -170,22 +199,45 @@ def documents_frame(passages: Sequence[Passage]) -> pd.DataFrame:
     return frame.sort_values(["date", "doc_id"], ascending=[False, True], ignore_index=True)
 
 
-def hits_per_year(passages: Iterable[Passage]) -> pd.DataFrame:
+def hits_per_year(passages: Iterable[Passage], axis: range = range(0)) -> pd.DataFrame:
     """Hits counted by the year each document was adopted (else dated; undated documents left out), one row
-    per year from the first to the last, years without hits as zero, so the rows read as a timeline."""
-    days = [document_day(p.doc) for p in passages]
-    years = [int(day[:4]) for day in days if day and day[:4].isdigit()]
+    per year of `axis` widened to the hits' years, years without hits as zero, so the rows read as a
+    timeline and a single year of hits is one bar among its neighbours."""
+    years = [year for p in passages if (year := _year(p)) is not None]
     if not years:
         return pd.DataFrame({"hits": []}, index=pd.Index([], name="year"))
     counts = pd.Series(years).value_counts()
-    span = range(min(years), max(years) + 1)
+    span = range(min([*years, *axis[:1]]), max([*years, *axis[-1:]]) + 1)
     return pd.DataFrame({"hits": [int(counts.get(y, 0)) for y in span]}, index=pd.Index([str(y) for y in span], name="year"))
+
+
+def timeline_axis(passages: Iterable[Passage]) -> range:
+    """The years a hits-per-year chart spans: those of the indexed documents, and at least
+    TIMELINE_MIN_YEARS ending with the last, so one year of hits never fills the chart."""
+    years = [year for p in passages if (year := _year(p)) is not None]
+    if not years:
+        return range(0)
+    return range(min(min(years), max(years) - TIMELINE_MIN_YEARS + 1), max(years) + 1)
+
+
+def _year(passage: Passage) -> int | None:
+    day = document_day(passage.doc)
+    return int(day[:4]) if day and day[:4].isdigit() else None
 
 
 def timeline_width(timeline: pd.DataFrame) -> int:
     """The hits-per-year chart's width in pixels: a fixed width per year, so one year is one bar and not a
     block across the page, and eight years (2018-2025) still fit in a column."""
     return TIMELINE_AXIS_PX + TIMELINE_YEAR_PX * len(timeline)
+
+
+def reader_choice(doc_ids: Sequence[str], last: str | None) -> int:
+    """Where the Library's reader opens in `doc_ids`: the document last searched, else READER_DEFAULT,
+    else the first."""
+    for wanted in (last, READER_DEFAULT):
+        if wanted in doc_ids:
+            return doc_ids.index(wanted)
+    return 0
 
 
 def hits_csv(hits: Sequence[Hit]) -> str:
@@ -222,6 +274,12 @@ def user_errors() -> Iterator[None]:
         st.error(str(exc))
 
 
+def remember_document(passages: Sequence[Passage]) -> None:
+    """Note the best hit's document, for the Library's reader to open on."""
+    if passages:
+        st.session_state[LAST_DOCUMENT_KEY] = passages[0].doc.doc_id
+
+
 def open_index(assistant: Assistant) -> SearchIndex | None:
     """The assistant's live index, or None after explaining (st.error) why there is none yet."""
     try:
@@ -253,8 +311,9 @@ def show_passage(passage: Passage, spans: Sequence[Span] = (), footnotes: Sequen
     st.code(passage.citation, language=None)
 
 
-def show_citation_chip(number: int, passage: Passage, spans: Sequence[Span] = (),
+def show_citation_chip(number: int, passage: Passage, label: str | None = None, spans: Sequence[Span] = (),
                        footnotes: Sequence[Passage] = ()) -> None:
-    """A numbered, expandable citation: `[n] A/RES/80/16, para. 1`, opening onto the paragraph."""
-    with st.expander(f"[{number}] {passage.citation}"):
+    """A numbered, expandable citation: `[n] A/RES/80/16, para. 1`, opening onto the paragraph; `label`
+    (from `chip_labels`) tells it from another chip of the same citation."""
+    with st.expander(f"[{number}] {label or passage.citation}"):
         show_passage(passage, spans, footnotes)

@@ -8,7 +8,7 @@ folder is the upload workspace: its documents are labelled as uploads wherever t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -65,15 +65,8 @@ def ingest_uploads(assistant: Assistant, accepted: Sequence[tuple[Path, Uploaded
         if not target.exists():
             new_files.append(target)
         target.write_bytes(file.getvalue())
-    bar = st.progress(0.0, text="Reading and segmenting…")
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{stage.capitalize()}: {done} of {total}")
-
     try:
-        settings = assistant.settings
-        ingestor = Ingestor(settings.index_dir, assistant.embedder, progress=progress, chroma_url=settings.chroma_url)
-        report = ingestor.ingest([target for target, _ in accepted])
+        report = with_progress(assistant, lambda ingestor: ingestor.ingest([target for target, _ in accepted]))
     except GmaError:
         for target in new_files:
             target.unlink(missing_ok=True)
@@ -82,6 +75,18 @@ def ingest_uploads(assistant: Assistant, accepted: Sequence[tuple[Path, Uploaded
     for target in new_files:
         if target.resolve() in failed:
             target.unlink(missing_ok=True)
+    return report
+
+
+def with_progress(assistant: Assistant, run: Callable[[Ingestor], IngestReport]) -> IngestReport:
+    """`run` on an Ingestor of the assistant's index, its stages drawn as a progress bar."""
+    bar = st.progress(0.0, text="Reading and segmenting…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{stage.capitalize()}: {done} of {total}")
+
+    settings = assistant.settings
+    report = run(Ingestor(settings.index_dir, assistant.embedder, progress=progress, chroma_url=settings.chroma_url))
     bar.progress(1.0, text="Done")
     return report
 
@@ -96,6 +101,8 @@ def show_report(report: IngestReport) -> None:
         )
     elif report.unchanged:
         st.info(f"{len(report.unchanged)} file(s) already indexed with the same content; nothing to do.")
+    elif not report.failed:
+        st.info("No files to read: the index holds none yet.")
 
 
 def upload_section(assistant: Assistant) -> None:
@@ -105,7 +112,7 @@ def upload_section(assistant: Assistant) -> None:
         accept_multiple_files=True, max_upload_size=components.MAX_UPLOAD_MB, key="library_uploads",
     )
     accepted = checked_uploads(assistant.settings.index_dir, files or [])
-    if not accepted or not st.button(f"Add {len(accepted)} file(s) to the index", type="primary"):
+    if not accepted or not st.button(f"Add {len(accepted)} file(s) to the index", type="primary", key="library_add"):
         return
     with components.user_errors():
         show_report(ingest_uploads(assistant, accepted))
@@ -130,6 +137,17 @@ def clear_uploads_section(assistant: Assistant, passages: Sequence[Passage]) -> 
     return False
 
 
+def reingest_section(assistant: Assistant) -> None:
+    """Read the indexed files again, as `gma ingest` on the same folders would: a file edited on disk is
+    re-indexed, the rest cost nothing."""
+    st.subheader("Re-ingest")
+    if not st.button("Re-ingest the indexed files", key="library_reingest",
+                     help="Reads every file the index was built from again; only changed files are re-embedded."):
+        return
+    with components.user_errors():
+        show_report(with_progress(assistant, Ingestor.reingest))
+
+
 def document_reader(passages: Sequence[Passage]) -> None:
     """Pick a document and read its passages in order, each with its locator."""
     st.subheader("Read a document")
@@ -140,7 +158,9 @@ def document_reader(passages: Sequence[Passage]) -> None:
         return
     labels = {doc_id: f"{ps[0].doc.label} — {ps[0].doc.title}" if ps[0].doc.label != ps[0].doc.title else doc_id
               for doc_id, ps in by_doc.items()}
-    chosen = st.selectbox("Document", sorted(by_doc, key=lambda d: labels[d]), format_func=labels.__getitem__)
+    doc_ids = sorted(by_doc, key=lambda d: labels[d])
+    opened = components.reader_choice(doc_ids, st.session_state.get(components.LAST_DOCUMENT_KEY))
+    chosen = st.selectbox("Document", doc_ids, index=opened, format_func=labels.__getitem__)
     if chosen is None:
         return
     chosen_passages = sorted(by_doc[chosen], key=lambda p: p.ordinal)
@@ -156,6 +176,7 @@ def render(assistant: Assistant) -> None:
     st.title("Library")
     documents = st.container()  # filled last, so documents added below appear in the same run
     upload_section(assistant)
+    reingest_section(assistant)
     passages = indexed_passages(assistant)
     if clear_uploads_section(assistant, passages):
         passages = indexed_passages(assistant)  # clearing the uploads published a new generation

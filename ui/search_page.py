@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.phrase import SIMILARITY_FLOOR
 from assistant.service import Assistant
 from core.models import DOC_TYPES
-from index.reader import Filters
+from index.reader import Filters, SearchIndex
 from ui import components
 from ui.app import current_assistant
 from ui.components import Hit
@@ -47,8 +48,9 @@ def find(assistant: Assistant, mode: str, query: str, filters: Filters, k: int) 
     return [(passage, ()) for passage in assistant.similar_wording(query, k, filters)]
 
 
-def show_hits(hits: list[Hit], mode: str) -> None:
-    timeline = components.hits_per_year(p for p, _ in hits)
+def show_hits(hits: list[Hit], mode: str, index: SearchIndex) -> None:
+    axis = components.timeline_axis(passages[0] for passages in index.by_document.values())
+    timeline = components.hits_per_year((p for p, _ in hits), axis)
     if len(timeline):
         st.caption("Hits per year")
         st.bar_chart(timeline, y="hits", height=180, width=components.timeline_width(timeline))
@@ -69,7 +71,8 @@ def render(assistant: Assistant) -> None:
     st.title("Precedent search")
     st.caption("Find where wording was used before: every exact occurrence, earliest document first, "
                "or the passages closest in meaning to a sentence.")
-    if components.open_index(assistant) is None:
+    index = components.open_index(assistant)
+    if index is None:
         return
     mode = st.radio("Mode", [EXACT, SIMILAR], horizontal=True, key="search_mode")
     query = st.text_input("Wording" if mode == EXACT else "Sentence",
@@ -82,10 +85,15 @@ def render(assistant: Assistant) -> None:
     with components.user_errors():
         hits = find(assistant, mode, query, filters, k)
         if not hits:
-            st.info("No passage matches." if mode == EXACT else "No passage is close enough in meaning.")
+            st.info("No passage matches." if mode == EXACT else f"No passage is close enough in meaning "
+                    f"(similarity {SIMILARITY_FLOOR:.2f} or more){' under these filters' if filters else ''}.")
             return
+        components.remember_document([passage for passage, _ in hits])
         st.subheader(f"{len(hits)} passage{'s' if len(hits) != 1 else ''}")
-        show_hits(hits, mode)
+        if mode == SIMILAR and len(hits) < k:
+            st.caption(f"Only {len(hits)} of the {k} asked for reach the similarity floor of {SIMILARITY_FLOOR:.2f}"
+                       f"{' under these filters' if filters else ''}.")
+        show_hits(hits, mode, index)
 
 
 if __name__ == "__main__":
