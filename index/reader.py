@@ -12,9 +12,10 @@ from typing import Any
 from core.models import Passage
 from core.text import fold
 from core.vocabulary import DOMAIN
-from index.generation import read_lexical
-from index.lexical import tokenize
+from index.generation import BM25, BM25_SENTENCES, read_lexical
+from index.lexical import LexicalIndex, tokenize
 from index.store import IndexStore, vector_space
+from index.vectors import VectorReader
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,29 @@ class SearchIndex:
         self.generation = generation
         self.passages = store.passages(generation)
         self.by_id = {p.passage_id: p for p in self.passages}
-        self.lexical, self.sentence_lexical = read_lexical(generation)
-        self.vectors = store.vectors(generation)
         self.info = store.info(generation)
-        self.topicality = _topicality(self.passages)
+
+    # The searches' tables load on first use, so a command that needs only the passages (exact-wording
+    # search, lineage, diff) never imports bm25s or chromadb: a new process answers it in a fraction of a second.
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over whole passages."""
+        return read_lexical(self.generation, BM25)
+
+    @cached_property
+    def sentence_lexical(self) -> LexicalIndex:
+        """BM25 over single sentences."""
+        return read_lexical(self.generation, BM25_SENTENCES)
+
+    @cached_property
+    def vectors(self) -> VectorReader:
+        """One vector per passage sentence, for dense search."""
+        return self.store.vector_reader(self.generation)
+
+    @cached_property
+    def topicality(self) -> dict[str, float]:
+        """Per document, the share of its passages on the corpus's subject (see `_topicality`)."""
+        return _topicality(self.passages)
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None) -> SearchIndex:
