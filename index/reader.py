@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from core.models import Passage
-from core.text import fold
+from core.text import folded as folded_text
 from core.vocabulary import DOMAIN
 from index.generation import BM25, BM25_SENTENCES, read_lexical
 from index.lexical import LexicalIndex, tokenize
@@ -109,9 +109,9 @@ class SearchIndex:
         return cls(store, store.require_current())
 
     @cached_property
-    def folded(self) -> dict[str, tuple[str, list[int]]]:
-        """Each passage's text folded for exact-wording search, with offsets back into the text."""
-        return {p.passage_id: fold(p.text) for p in self.passages}
+    def folded(self) -> dict[str, str]:
+        """Each passage's text folded for exact-wording search (core.text.folded)."""
+        return {p.passage_id: folded_text(p.text) for p in self.passages}
 
     @cached_property
     def mentions(self) -> dict[str, list[str]]:

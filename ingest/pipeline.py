@@ -17,8 +17,9 @@ from core.errors import GmaError, ReadError
 from core.models import Passage
 from core.vocabulary import spell_out
 from corpus.manifest import Manifest
-from index.embedder import TextEmbedder
+from index.embedder import Embedder, TextEmbedder
 from index.generation import FileRecord, write_generation
+from index.onnx_embedder import has_export
 from index.store import IndexStore, vector_space
 from index.vectors import VectorStore
 from ingest.metadata import MetadataResolver
@@ -128,8 +129,22 @@ class Ingestor:
             if changed:
                 self._write(records, changed, removed=[], report=report, demoted=demoted)
             report.total_passages = sum(r.passages for r in self.store.files().values())
+            self._export_for_questions()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _export_for_questions(self) -> None:
+        """The sentence-transformers model exported to ONNX into the index, once per model: questions are then
+        embedded without torch (index/onnx_embedder.py). Other embedders (test fakes) have nothing to export."""
+        if not isinstance(self.embedder, Embedder) or has_export(self.store.root, self.embedder.model_name):
+            return
+        if self.progress:
+            self.progress("exporting the model for questions", 0, 1)
+        from index.onnx_export import export  # imports torch: only when there is something to export
+
+        export(self.embedder, self.store.root)
+        if self.progress:
+            self.progress("exporting the model for questions", 1, 1)
 
     def remove(self, targets: Sequence[str]) -> IngestReport:
         """Remove documents by file path or doc_id; unknown targets are reported as failures."""
