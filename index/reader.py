@@ -126,7 +126,8 @@ class SearchIndex:
     def title_terms(self) -> dict[str, frozenset[str]]:
         """Each document's title as index terms, for questions that name a document by its subject."""
         titles = {p.doc.doc_id: p.doc.title for p in self.passages}
-        return {doc: frozenset(tokenize([title])[0]) for doc, title in titles.items()}
+        tokenized = tokenize(list(titles.values()))  # one call: each sets up its stemmer and stop words
+        return {doc: frozenset(tokens) for doc, tokens in zip(titles, tokenized, strict=True)}
 
     @cached_property
     def naming_terms(self) -> dict[str, frozenset[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -46,8 +47,8 @@ def varied_sentences(corpus: Path) -> list[str]:
     """Every sentence-like piece of the shared corpus's resolutions (a few hundred), and the edge cases."""
     pieces = []
     for path in sorted((corpus / "resolutions").glob("*.md"))[:12]:
-        pieces += [line.strip() for line in path.read_text(encoding="utf-8").split(". ") if line.strip()]
-    return EDGE_CASES + pieces[:400]
+        pieces += [piece for piece in re.split(r"(?<=[.;:])\s+|\n+", path.read_text(encoding="utf-8")) if piece.strip()]
+    return EDGE_CASES + pieces[::3][:400]
 
 
 @pytest.fixture(scope="module")
