@@ -5,7 +5,7 @@ GMA    := $(VENV)/bin/gma
 CORPUS ?= ../shared/corpus
 INDEX  ?= .gma
 
-.PHONY: setup index demo test test-llm check lint eval bench scale screenshot clean
+.PHONY: setup index demo test test-llm check lint eval bench bench-cli scale screenshot clean
 
 setup: $(VENV)/.installed
 
@@ -60,6 +60,10 @@ eval: setup
 bench: setup
 	$(PY) benchmarks/ingest.py --corpus $(CORPUS) --runs 3
 	$(PY) benchmarks/latency.py --corpus $(CORPUS)
+
+# Cold start of `gma ask` / `gma search` / `gma search --phrase`, each a new process, over the index of `make index`.
+bench-cli: index
+	$(PY) benchmarks/cli.py --index $(INDEX) --runs 7
 
 scale: setup
 	$(PY) benchmarks/scale.py --corpus $(CORPUS) --scales 1 50

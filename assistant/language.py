@@ -12,22 +12,28 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_PORTUGUESE, STOPWORDS_SPANISH
+from functools import cache
 
 ENGLISH = "English"
 # The first word of a letter's Unicode name gives its script; these are UN languages' scripts.
 _SCRIPT_LANGUAGES = {"ARABIC": "Arabic", "CJK": "Chinese", "CYRILLIC": "Russian"}
-# Latin-script languages told apart from English by their stop words.
-_STOP_WORDS = {
-    ENGLISH: frozenset(STOPWORDS_EN_PLUS),  # the longer list: the short one lacks "did", "other"
-    "French": frozenset(STOPWORDS_FRENCH),
-    "Spanish": frozenset(STOPWORDS_SPANISH),
-    "Portuguese": frozenset(STOPWORDS_PORTUGUESE),
-}
 # Fewer stop words than this say nothing about a language (a borrowed "raison d'être", a name).
 _MIN_STOP_WORDS = 2
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _stop_words() -> dict[str, frozenset[str]]:
+    """Latin-script languages told apart from English by their stop words; read on first use, since bm25s
+    imports scipy and a command that reads no question (exact-wording search) should not pay for it."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_PORTUGUESE, STOPWORDS_SPANISH
+
+    return {
+        ENGLISH: frozenset(STOPWORDS_EN_PLUS),  # the longer list: the short one lacks "did", "other"
+        "French": frozenset(STOPWORDS_FRENCH),
+        "Spanish": frozenset(STOPWORDS_SPANISH),
+        "Portuguese": frozenset(STOPWORDS_PORTUGUESE),
+    }
 
 
 def question_language(text: str) -> str:
@@ -46,7 +52,7 @@ def question_language(text: str) -> str:
         return _SCRIPT_LANGUAGES[script]
     # Acronyms ("UN") and one-letter pieces of contractions ("shouldn't") belong to no language's stop words.
     words = [w.lower() for w in _WORD.findall(text) if len(w) > 1 and not w.isupper()]
-    uses = {language: sum(word in stops for word in words) for language, stops in _STOP_WORDS.items()}
+    uses = {language: sum(word in stops for word in words) for language, stops in _stop_words().items()}
     language = max(uses, key=lambda name: (uses[name], name == ENGLISH))
     return language if uses[language] >= _MIN_STOP_WORDS and uses[language] > uses[ENGLISH] else ENGLISH
 

@@ -60,7 +60,9 @@ class PhraseSearcher:
         for passage in self.index.passages:
             if not filters.admits(passage):
                 continue
-            folded, offsets = self.index.folded[passage.passage_id]
+            if needle not in self.index.folded[passage.passage_id]:
+                continue
+            folded, offsets = fold(passage.text)
             spans = []
             start = folded.find(needle)
             while start != -1:

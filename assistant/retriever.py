@@ -245,8 +245,8 @@ class HybridSearcher:
                     scores[pid] += weights.locator
         if query.phrase:
             needle = fold(query.phrase)[0]
-            for pid, (folded, _) in self.index.folded.items():
-                if needle in folded:
+            for pid, text in self.index.folded.items():
+                if needle in text:
                     scores[pid] += weights.phrase
 
     def _boost_titled_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:

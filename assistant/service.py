@@ -6,9 +6,11 @@ A question comes in as text and is cleaned and analysed here, once; everything b
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from assistant.answer import (
     ABSTAIN_MESSAGE,
@@ -28,16 +30,29 @@ from assistant.retriever import DEFAULT_WEIGHTS, FusionWeights, HybridSearcher
 from core.models import Passage
 from core.settings import ANSWER_PASSAGES, Settings
 from index.embedder import Embedder, TextEmbedder
+from index.onnx_embedder import ExportUnavailable, OnnxEmbedder
 from index.reader import Filters, SearchIndex
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class _Opened:
-    """One generation of the index with the searchers over it, replaced together when an ingest publishes."""
+    """One generation of the index with the searchers over it, replaced together when an ingest publishes.
+
+    The searchers are made on first use: exact-wording search needs no embedding model, and never loads one."""
 
     index: SearchIndex
-    searcher: HybridSearcher
-    phrases: PhraseSearcher
+    embedder: Callable[[], TextEmbedder]
+    weights: FusionWeights
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        return HybridSearcher(self.index, self.embedder(), self.weights)
+
+    @cached_property
+    def phrases(self) -> PhraseSearcher:
+        return PhraseSearcher(self.index, self.embedder())
 
 
 class Assistant:
@@ -54,10 +69,17 @@ class Assistant:
         policy: AnswerPolicy = DEFAULT_POLICY,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model)
+        self._embedder = embedder
         self.weights = weights
         self.policy = policy
         self._opened: _Opened | None = None
+
+    @property
+    def embedder(self) -> TextEmbedder:
+        """The given embedder, else the one `question_embedder` picks, chosen once the index has opened."""
+        if self._embedder is None:
+            self._embedder = question_embedder(self.settings)
+        return self._embedder
 
     def current_index(self) -> SearchIndex:
         """The live generation, reopened (with its searchers) when another ingest has published a newer one."""
@@ -66,16 +88,14 @@ class Assistant:
     def _open(self) -> _Opened:
         if self._opened is None or self._opened.index.is_stale():
             index = SearchIndex.open(self.settings.index_dir, self.settings.chroma_url)
-            self._opened = _Opened(
-                index, HybridSearcher(index, self.embedder, self.weights), PhraseSearcher(index, self.embedder)
-            )
+            self._opened = _Opened(index, lambda: self.embedder, self.weights)
         return self._opened
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
         return self._open().searcher.search(analyse(clean_question(query)), k, filters).passages
 
     def exact_phrase(self, phrase: str, filters: Filters | None = None, limit: int | None = None) -> list[PhraseHit]:
-        return self._open().phrases.exact(clean_question(phrase), filters, limit)
+        return PhraseSearcher(self._open().index).exact(clean_question(phrase), filters, limit)
 
     def similar_wording(self, sentence: str, k: int = 10, filters: Filters | None = None) -> list[Passage]:
         return self._open().phrases.similar(clean_question(sentence), k, filters)
@@ -158,3 +178,13 @@ class Assistant:
         Raises UnknownReference when either is not in the index.
         """
         return diff_documents(self.current_index(), first, second)
+
+
+def question_embedder(settings: Settings) -> TextEmbedder:
+    """The model that ingest exported into the index, run by onnxruntime, so a new process embeds its question
+    without importing torch; without a usable export, sentence-transformers, after one line saying why."""
+    try:
+        return OnnxEmbedder.exported(settings.index_dir, settings.embed_model)
+    except ExportUnavailable as exc:
+        log.warning("note: %s; loading sentence-transformers instead, which is slower to start", exc)
+        return Embedder(settings.embed_model)

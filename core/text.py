@@ -3,6 +3,8 @@ dashes, spaces and case, never in its words."""
 
 from __future__ import annotations
 
+import re
+
 # Characters that vary between copies of the same agreed language.
 _FOLD = str.maketrans(
     {
@@ -11,6 +13,15 @@ _FOLD = str.maketrans(
         "\u00a0": " ", "\u2009": " ", "\u202f": " ",
     }
 )
+
+
+_SPACES = re.compile(r"\s+")  # re's \s is str.isspace, as `fold` reads whitespace
+
+
+def folded(text: str) -> str:
+    """`fold(text)[0]` without the offsets, in a fraction of the time: exact-wording search folds every
+    passage for each new process, and needs the offsets only of the passages that hold the wording."""
+    return _SPACES.sub(" ", text.translate(_FOLD).lower()).strip(" ")
 
 
 def fold(text: str) -> tuple[str, list[int]]:

@@ -114,6 +114,12 @@ class ServerVectors:
             # Chroma forks collections only in its hosted service; a local server needs the records re-added.
             self.open(base).copy_to(VectorStore(_GuardedCollection(collection, self.url)))
 
+    def freeze(self, generation: Path) -> None:
+        """Nothing to do: questions search the server's collection."""
+
+    def reader(self, generation: Path) -> VectorStore:
+        return self.open(generation)
+
     def drop(self, generation: Path) -> None:
         from chromadb.errors import NotFoundError
 

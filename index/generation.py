@@ -6,6 +6,7 @@
     bm25/            BM25 over whole passages          (index.lexical)
     bm25-sentences/  BM25 over single sentences
     chroma/          one vector per sentence, unless the vectors live on a Chroma server (index.vectors)
+    vectors.npy, vectors.json   a copy of chroma/ that questions search without chromadb (index.matrix)
 """
 
 from __future__ import annotations
@@ -87,13 +88,10 @@ def read_info(generation: Path) -> dict[str, Any]:
         return info
 
 
-def read_lexical(generation: Path) -> tuple[LexicalIndex, LexicalIndex]:
-    """The passage and the sentence BM25 indexes."""
-    with _damage_reported(generation / BM25):
-        passages = LexicalIndex.load(generation / BM25)
-    with _damage_reported(generation / BM25_SENTENCES):
-        sentences = LexicalIndex.load(generation / BM25_SENTENCES)
-    return passages, sentences
+def read_lexical(generation: Path, name: str) -> LexicalIndex:
+    """One of the generation's BM25 indexes: `BM25` (passages) or `BM25_SENTENCES`."""
+    with _damage_reported(generation / name):
+        return LexicalIndex.load(generation / name)
 
 
 @contextmanager

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
-import Stemmer
 
 from core.models import Passage
+
+if TYPE_CHECKING:
+    import bm25s
+
+# bm25s (and the scipy it imports) load on first use, not with this module: exact-wording search and the
+# other commands that need no BM25 start without them.
 
 _IDS_FILE = "ids.json"
 # BM25's term-frequency saturation and length normalisation. Passages run from one line to a whole
@@ -22,6 +27,9 @@ PASSAGE_B = 0.5
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, English-stemmed tokens without stop words; the same for passages and queries."""
+    import bm25s
+    import Stemmer
+
     return bm25s.tokenize(
         list(texts), stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False
     )
@@ -46,6 +54,8 @@ class LexicalIndex:
     def build(cls, ids: Sequence[str], texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
         if len(ids) != len(texts):
             raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+        import bm25s
+
         retriever = bm25s.BM25(k1=k1, b=b)
         if ids:
             retriever.index(tokenize(texts), show_progress=False)
@@ -59,6 +69,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
+        import bm25s
+
         ids = json.loads((directory / _IDS_FILE).read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(directory)) if ids else bm25s.BM25()
         return cls(retriever, ids)

@@ -11,11 +11,12 @@ from typing import Any
 
 from core.acronyms import long_form, name_runs
 from core.models import Passage
-from core.text import fold
+from core.text import folded as folded_text
 from core.vocabulary import DOMAIN
-from index.generation import read_lexical
-from index.lexical import tokenize
+from index.generation import BM25, BM25_SENTENCES, read_lexical
+from index.lexical import LexicalIndex, tokenize
 from index.store import IndexStore, vector_space
+from index.vectors import VectorReader
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,30 @@ class SearchIndex:
         self.generation = generation
         self.passages = store.passages(generation)
         self.by_id = {p.passage_id: p for p in self.passages}
-        self.lexical, self.sentence_lexical = read_lexical(generation)
-        self.vectors = store.vectors(generation)
         self.info = store.info(generation)
-        self.topicality = _topicality(self.passages)
         self._long_forms: dict[str, str | None] = {}
+
+    # The searches' tables load on first use, so a command that needs only the passages (exact-wording
+    # search, lineage, diff) never imports bm25s or chromadb: a new process answers it in a fraction of a second.
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over whole passages."""
+        return read_lexical(self.generation, BM25)
+
+    @cached_property
+    def sentence_lexical(self) -> LexicalIndex:
+        """BM25 over single sentences."""
+        return read_lexical(self.generation, BM25_SENTENCES)
+
+    @cached_property
+    def vectors(self) -> VectorReader:
+        """One vector per passage sentence, for dense search."""
+        return self.store.vector_reader(self.generation)
+
+    @cached_property
+    def topicality(self) -> dict[str, float]:
+        """Per document, the share of its passages on the corpus's subject (see `_topicality`)."""
+        return _topicality(self.passages)
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None) -> SearchIndex:
@@ -91,9 +111,9 @@ class SearchIndex:
         return cls(store, store.require_current())
 
     @cached_property
-    def folded(self) -> dict[str, tuple[str, list[int]]]:
-        """Each passage's text folded for exact-wording search, with offsets back into the text."""
-        return {p.passage_id: fold(p.text) for p in self.passages}
+    def folded(self) -> dict[str, str]:
+        """Each passage's text folded for exact-wording search (core.text.folded)."""
+        return {p.passage_id: folded_text(p.text) for p in self.passages}
 
     @cached_property
     def mentions(self) -> dict[str, list[str]]:
@@ -108,7 +128,8 @@ class SearchIndex:
     def title_terms(self) -> dict[str, frozenset[str]]:
         """Each document's title as index terms, for questions that name a document by its subject."""
         titles = {p.doc.doc_id: p.doc.title for p in self.passages}
-        return {doc: frozenset(tokenize([title])[0]) for doc, title in titles.items()}
+        tokenized = tokenize(list(titles.values()))  # one call: each sets up its stemmer and stop words
+        return {doc: frozenset(tokens) for doc, tokens in zip(titles, tokenized, strict=True)}
 
     @cached_property
     def naming_terms(self) -> dict[str, frozenset[str]]:

@@ -3,7 +3,7 @@
     INDEX/CURRENT         name of the live generation, replaced atomically
     INDEX/LOCK            held by the one process allowed to write
     INDEX/gen-000007-3f2a9c1e/   passages.jsonl, files.json, info.json, chroma/, bm25/,
-                                 bm25-sentences/
+                                 bm25-sentences/, vectors.npy + vectors.json (index.matrix)
     INDEX/uploads/        the upload workspace: files added from the Library, indexed as uploads
 
 A writer builds a new generation beside the live one (copying the vectors it keeps) and only then
@@ -29,7 +29,7 @@ from core.errors import GmaError, IndexBusyError, IndexNotFoundError, IndexWrite
 from core.models import Passage
 from index.chroma_server import ServerVectors
 from index.generation import FileRecord, is_outdated, read_files, read_info, read_passages
-from index.vectors import EmbeddedVectors, VectorSpace, VectorStore
+from index.vectors import EmbeddedVectors, VectorReader, VectorSpace, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,12 @@ class IndexStore:
         return read_info(generation) if generation else {}
 
     def vectors(self, generation: Path) -> VectorStore:
+        """The generation's Chroma store, for writing."""
         return self.vector_space.open(generation)
+
+    def vector_reader(self, generation: Path) -> VectorReader:
+        """The generation's vectors, for searching (index.vectors.VectorSpace.reader)."""
+        return self.vector_space.reader(generation)
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -124,6 +129,7 @@ class IndexStore:
             target.mkdir()
             self.vector_space.seed(base, target)
             yield target
+            self.vector_space.freeze(target)
             _fsync_tree(target)
             self._publish(target)
         except OSError as exc:

@@ -8,13 +8,14 @@ Where a generation's collection lives is a `VectorSpace`: an embedded store in t
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from core.errors import ConfigError
+from index.matrix import MatrixVectors, has_matrix, write_matrix
 
 COLLECTION = "passages"
 # The embedded store's folder inside a generation.
@@ -64,11 +65,16 @@ class VectorStore:
                 ids=list(ids[start:end]), embeddings=vectors[start:end], metadatas=[dict(m) for m in metadatas[start:end]]
             )
 
-    def copy_to(self, target: VectorStore) -> None:
-        """Every record (id, vector, metadata) into `target`, batch by batch so memory stays flat."""
+    def batches(self) -> Iterator[tuple[list[str], np.ndarray, list[Mapping[str, Any]]]]:
+        """Every record as (ids, vectors, metadatas), batch by batch so memory stays flat."""
         for start in range(0, self.count(), _WRITE_BATCH):
             got = self._collection.get(include=["embeddings", "metadatas"], limit=_WRITE_BATCH, offset=start)
-            target.add(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), got["metadatas"])
+            yield got["ids"], np.asarray(got["embeddings"], dtype=np.float32), got["metadatas"]
+
+    def copy_to(self, target: VectorStore) -> None:
+        """Every record (id, vector, metadata) into `target`."""
+        for ids, vectors, metadatas in self.batches():
+            target.add(ids, vectors, metadatas)
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         if doc_ids:
@@ -92,6 +98,16 @@ class VectorStore:
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
 
+class VectorReader(Protocol):
+    """What a search reads of a generation's vectors: a Chroma `VectorStore`, or its `MatrixVectors` copy."""
+
+    def count(self) -> int: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def search(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]: ...
+
+
 class VectorSpace(Protocol):
     """Where the vectors of each index generation live; `IndexStore` calls it as generations come and go."""
 
@@ -105,6 +121,14 @@ class VectorSpace(Protocol):
 
     def drop(self, generation: Path) -> None:
         """Delete a discarded generation's vectors; a no-op when there are none."""
+        ...
+
+    def freeze(self, generation: Path) -> None:
+        """Called once `generation`'s vectors are complete, before it is published."""
+        ...
+
+    def reader(self, generation: Path) -> VectorReader:
+        """The vectors of an existing generation, for searching."""
         ...
 
 
@@ -122,6 +146,18 @@ class EmbeddedVectors:
 
     def drop(self, generation: Path) -> None:
         """Nothing to do: the vectors go with the generation's folder."""
+
+    def freeze(self, generation: Path) -> None:
+        """Copy the collection into the generation's matrix (index.matrix), which questions search."""
+        batches = list(self.open(generation).batches())
+        ids = [sid for batch in batches for sid in batch[0]]
+        metadatas = [metadata for batch in batches for metadata in batch[2]]
+        vectors = np.vstack([batch[1] for batch in batches]) if batches else np.zeros((0, 1), np.float32)
+        write_matrix(generation, ids, vectors, metadatas)
+
+    def reader(self, generation: Path) -> VectorReader:
+        """The matrix; a generation written before there were matrices is searched through Chroma."""
+        return MatrixVectors.load(generation) if has_matrix(generation) else self.open(generation)
 
 
 def _store_folder(generation: Path) -> Path:

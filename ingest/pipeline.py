@@ -18,8 +18,9 @@ from core.errors import GmaError, IndexOutdatedError, ReadError
 from core.models import Passage
 from core.vocabulary import spell_out
 from corpus.manifest import Manifest
-from index.embedder import TextEmbedder
+from index.embedder import Embedder, TextEmbedder
 from index.generation import FileRecord, write_generation
+from index.onnx_embedder import has_export
 from index.store import IndexStore, vector_space
 from index.vectors import VectorStore
 from ingest.metadata import MetadataResolver
@@ -131,6 +132,7 @@ class Ingestor:
             if changed or start_over:
                 self._write(records, changed, removed=[], report=report, demoted=demoted, start_over=start_over)
             report.total_passages = sum(r.passages for r in self.store.files().values())
+            self._export_for_questions()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -138,6 +140,19 @@ class Ingestor:
         """Every file the index was built from read again: changed ones re-indexed, unchanged ones skipped
         at no cost, vanished ones reported as failures (their documents stay until removed)."""
         return self.ingest([Path(path) for path in self.store.files()])
+
+    def _export_for_questions(self) -> None:
+        """The sentence-transformers model exported to ONNX into the index, once per model: questions are then
+        embedded without torch (index/onnx_embedder.py). Other embedders (test fakes) have nothing to export."""
+        if not isinstance(self.embedder, Embedder) or has_export(self.store.root, self.embedder.model_name):
+            return
+        if self.progress:
+            self.progress("exporting the model for questions", 0, 1)
+        from index.onnx_export import export  # imports torch: only when there is something to export
+
+        export(self.embedder, self.store.root)
+        if self.progress:
+            self.progress("exporting the model for questions", 1, 1)
 
     def remove(self, targets: Sequence[str] = (), uploads: bool = False) -> IngestReport:
         """Remove documents by file path or doc_id; unknown targets are reported as failures. With `uploads`

@@ -134,10 +134,11 @@ def test_index_and_server_that_do_not_match_are_a_clear_error(corpus: Path, tmp_
     embedded, served = tmp_path / "embedded", tmp_path / "served"
     Ingestor(embedded, HashEmbedder()).ingest([corpus])
     Ingestor(served, HashEmbedder(), chroma_url=chroma_server).ingest([corpus])
+    # The vectors open on first use (exact-wording search needs none), and the mismatch is found there.
     with pytest.raises(ConfigError, match=f"the Chroma server at {chroma_server} has no collection gma-gen-"):
-        SearchIndex.open(embedded, chroma_server)
+        SearchIndex.open(embedded, chroma_server).vectors  # noqa: B018
     with pytest.raises(ConfigError, match="the index was built against a Chroma server; set GMA_CHROMA_URL"):
-        SearchIndex.open(served)
+        SearchIndex.open(served).vectors  # noqa: B018
     (corpus / "a.md").write_text(DOC_A.replace("five years", "ten years"), encoding="utf-8")
     for index_dir, url in ((embedded, chroma_server), (served, None)):
         live = generations(index_dir)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.answer import AnswerPolicy
 from assistant.langchain_retriever import PassageRetriever
@@ -18,6 +20,7 @@ from assistant.query import analyse, question_parts
 from assistant.retriever import FusionWeights
 from assistant.service import Assistant
 from core.errors import ConfigError
+from core.text import folded
 from index.reader import Filters, SearchIndex
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder, synthetic_assistant
@@ -94,6 +97,11 @@ def test_fold_maps_offsets_back_to_the_original() -> None:
     folded, offsets = fold("A  “Voice” —\nnot")
     assert folded == 'a "voice" - not'
     assert len(offsets) == len(folded) and offsets[-1] == len("A  “Voice” —\nnot") - 1
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\u00a0\u2009\u3000aAé’“—-İ.")) | st.characters(), max_size=60))
+def test_the_fast_fold_gives_folds_text(text: str) -> None:
+    assert folded(text) == fold(text)[0]
 
 
 def test_extractive_answer_cites_every_sentence(searcher: Assistant) -> None:
