@@ -29,6 +29,9 @@ from ingest.segment import Segmenter
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
+# The longest document of the corpus (the Convention) has about 900 passages: a file with more than this is
+# a dump or a generated file, whose sentences would all be embedded, and is refused before any of that.
+MAX_PASSAGES_PER_FILE = 5_000
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,10 @@ class Ingestor:
         passages = self.segmenter.segment(resolved.meta, parsed.blocks)
         if not passages:
             raise ReadError(path, "no citable text found")
+        if len(passages) > MAX_PASSAGES_PER_FILE:
+            raise ReadError(
+                path, f"{len(passages):,} passages is over the {MAX_PASSAGES_PER_FILE:,}-passage limit for one document"
+            )
         return passages
 
     def _write(

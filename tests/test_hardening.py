@@ -105,6 +105,22 @@ def test_files_over_the_size_or_page_limit_are_refused_naming_the_limit(
         reader_for(pdf).read(pdf)
 
 
+def test_a_file_over_the_passage_limit_is_refused_naming_it_and_the_rest_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.pipeline.MAX_PASSAGES_PER_FILE", 10)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    long = docs / "long.txt"
+    long.write_text("".join(f"{n}. Widget paragraph number {n} of a long note.\n\n" for n in range(1, 31)), encoding="utf-8")
+    (docs / "short.txt").write_text("1. A short note on widgets.\n", encoding="utf-8")
+    report = Ingestor(tmp_path / "index", HashEmbedder()).ingest([docs])
+    assert [(f.path, f.error) for f in report.failed] == [
+        (str(long.resolve()), "30 passages is over the 10-passage limit for one document")
+    ]
+    assert report.added == [str((docs / "short.txt").resolve())]
+
+
 def test_links_that_loop_or_lead_nowhere_and_unreadable_folders_cost_one_line_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
