@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,31 @@ def test_escape_text_makes_markdown_and_html_inert() -> None:
     assert "*" not in shown and "$" not in shown and "[" not in shown
     assert shown.startswith("1&#46;"), "a leading '1.' must not become a Markdown list"
     assert html.unescape(shown.replace("<br>", "\n")) == "1. Decides <b>x</b> & *stars* cost $5 [see]\nnext"
+
+
+HOSTILE = "![t](http://127.0.0.1:9/beacon.png) [click](http://127.0.0.1:9/x) <img src=x> :red[red] :smile: $x$ www.example.org a@b.org"
+
+
+def test_escape_text_leaves_no_image_link_html_or_autolink() -> None:
+    shown = components.escape_text(HOSTILE)
+    assert "<img" not in shown and "](" not in shown and "![" not in shown and ":red[" not in shown
+    for trigger in ("http://", "www.", "a@", ":smile:"):
+        assert trigger not in shown, f"{trigger!r} would still be autolinked or read as a code"
+    assert html.unescape(shown.replace("<wbr>", "")) == HOSTILE, "the reader sees the text exactly"
+
+
+def label_text(label: str) -> str:
+    """What a reader sees of a Markdown label: backslash escapes and word joiners gone."""
+    return re.sub(r"\\(.)", r"\1", label).replace(components.WORD_JOINER, "")
+
+
+def test_escape_label_escapes_every_markdown_construct_and_keeps_one_line() -> None:
+    shown = components.escape_label(HOSTILE + "\n# next *line*")
+    assert "\n" not in shown
+    assert not re.search(r"(?<!\\)[!\[\]()<>*$#:]", shown), "every Markdown character is escaped"
+    assert "http:/" not in shown and "www." not in shown and "a@" not in shown
+    assert label_text(shown) == HOSTILE + " # next *line*"
+    assert components.escape_label("A/RES/80/16, para. 1") == "A/RES/80/16, para. 1", "citations read as they are"
 
 
 def test_highlight_marks_spans_and_merges_overlaps() -> None:
@@ -303,7 +329,7 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
 
     uploader = at.file_uploader(key="library_uploads")
     uploader.set_value(("tool.exe", b"MZ\x90\x00", "application/octet-stream")).run()
-    assert any("Refused: tool.exe: unsupported file type .exe" in e.value for e in at.error)
+    assert any("Refused: tool.exe: unsupported file type .exe" in label_text(e.value) for e in at.error)
     assert not at.button, "nothing to add"
 
     uploader = at.file_uploader(key="library_uploads")
@@ -313,7 +339,7 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert "Added 1, updated 0 document(s)" in at.success[0].value
-    failures = [e.value for e in at.error]
+    failures = [label_text(e.value) for e in at.error]
     assert len(failures) == 1 and failures[0].startswith("blank.md was not added: "), failures
     assert (library_index / "uploads" / "field-notes.md").is_file()
     assert not (library_index / "uploads" / "blank.md").exists(), "a failed new upload is not kept"

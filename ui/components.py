@@ -1,8 +1,11 @@
 """What the pages share: safe HTML for passage text with highlights, citation chips, and small table builders.
 
 The pure functions (no Streamlit calls) are unit-tested in tests/test_ui.py; the `show_*` functions draw
-with them. Passage text is quoted exactly, so everything shown is escaped for both HTML and Markdown:
-a `*` or `$` in a UN paragraph must never turn into emphasis or LaTeX.
+with them. Every piece of text that comes from a document (titles, passage text, citations, file names,
+messages quoting them) is shown through one of two escapers: `escape_text` where the page renders HTML
+(`unsafe_allow_html=True`), `escape_label` where Streamlit renders Markdown only (widget labels, expander
+chips, `st.error`/`st.info`). A `*` or `$` in a UN paragraph must never turn into emphasis or LaTeX, and a
+planted `![x](http://host/beacon.png)` or `<img src=...>` must never reach the reader's browser as an image.
 """
 
 from __future__ import annotations
@@ -48,6 +51,13 @@ Hit = tuple[Passage, tuple[Span, ...]]
 _MARKDOWN_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$"}
 # What would open a list, heading or quote at the start of the text ("1. Decides" is a paragraph, not a list).
 _BLOCK_START = re.compile(r"^(\s*)(?:(\d+)([.)])|([-+#>=]))")
+# Where Markdown would still make something of plain letters after its escapes are decoded: a bare URL or
+# address becomes a link (`http://…`, `www.…`, `name@host`) and `:name:` an emoji or icon. Only something
+# between the characters stops it: an empty <wbr> where HTML is rendered, a word joiner (U+2060) in a label.
+_AUTOLINK = re.compile(r"(?i)(?<=:)|(?<=\bwww)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+# What Markdown (GFM, Streamlit's `:color[…]` directives and `:emoji:` codes, `$` LaTeX) reads in a label.
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]()<>|~$:&!{}#])")
 
 
 class UploadRejected(ValueError):
@@ -60,7 +70,15 @@ def escape_text(text: str) -> str:
     escaped = html.escape(text, quote=False)
     escaped = "".join(_MARKDOWN_SPECIAL.get(c, c) for c in escaped)
     escaped = _BLOCK_START.sub(_inert_start, escaped, count=1)
+    escaped = _AUTOLINK.sub("<wbr>", escaped)
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def escape_label(text: str) -> str:
+    """Text made inert where Streamlit renders Markdown without HTML (expander and widget labels, alerts):
+    every character Markdown reads is backslash-escaped, bare links and `:codes:` are broken by an invisible
+    word joiner, and line breaks become spaces (a label is one line)."""
+    return _AUTOLINK.sub(WORD_JOINER, _LABEL_SPECIAL.sub(r"\\\1", " ".join(text.split())))
 
 
 def _inert_start(match: re.Match[str]) -> str:
@@ -218,7 +236,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except GmaError as exc:
-        st.error(str(exc))
+        st.error(escape_label(str(exc)))
 
 
 def open_index(assistant: Assistant) -> SearchIndex | None:
@@ -226,7 +244,7 @@ def open_index(assistant: Assistant) -> SearchIndex | None:
     try:
         return assistant.current_index()
     except GmaError as exc:
-        st.error(str(exc))
+        st.error(escape_label(str(exc)))
         st.caption("Add documents on the Library page, or start the app with `gma ui --index DIR` on an index.")
         return None
 
@@ -251,5 +269,5 @@ def show_passage(passage: Passage, spans: Sequence[Span] = (), footnotes: Sequen
 def show_citation_chip(number: int, passage: Passage, spans: Sequence[Span] = (),
                        footnotes: Sequence[Passage] = ()) -> None:
     """A numbered, expandable citation: `[n] A/RES/80/16, para. 1`, opening onto the paragraph."""
-    with st.expander(f"[{number}] {passage.citation}"):
+    with st.expander(f"[{number}] {escape_label(passage.citation)}"):
         show_passage(passage, spans, footnotes)

@@ -50,7 +50,7 @@ def checked_uploads(index_dir: Path, files: Sequence[UploadedFile]) -> list[tupl
         try:
             accepted.append((components.upload_target(index_dir, file.name, file.size), file))
         except components.UploadRejected as exc:
-            st.error(f"Refused: {exc}")
+            st.error(components.escape_label(f"Refused: {exc}"))
     return accepted
 
 
@@ -86,7 +86,7 @@ def ingest_uploads(assistant: Assistant, accepted: Sequence[tuple[Path, Uploaded
 
 def show_report(report: IngestReport) -> None:
     for failure in report.failed:
-        st.error(f"{Path(failure.path).name} was not added: {failure.error}")
+        st.error(components.escape_label(f"{Path(failure.path).name} was not added: {failure.error}"))
     if report.added or report.updated:
         st.success(
             f"Added {len(report.added)}, updated {len(report.updated)} document(s): {report.passages} passages "
@@ -124,7 +124,7 @@ def document_reader(passages: Sequence[Passage]) -> None:
         return
     chosen_passages = sorted(by_doc[chosen], key=lambda p: p.ordinal)
     doc = chosen_passages[0].doc
-    st.caption(f"{doc.doc_type} · {doc.date or 'undated'} · {len(chosen_passages)} passages")
+    st.caption(components.escape_label(f"{doc.doc_type} · {doc.date or 'undated'} · {len(chosen_passages)} passages"))
     with st.container(height=READER_HEIGHT):
         for passage in chosen_passages:
             st.markdown(f"**{components.escape_text(passage.locator)}** · {components.escape_text(passage.text)}",
