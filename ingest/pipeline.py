@@ -7,7 +7,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -121,13 +121,17 @@ class Ingestor:
         self.segmenter = segmenter or Segmenter()
         self.progress = progress
 
-    def ingest(self, paths: Sequence[Path]) -> IngestReport:
+    def ingest(self, paths: Sequence[Path], stored_as: Mapping[Path, Path] | None = None) -> IngestReport:
+        """Index the supported files under `paths`. `stored_as` maps a file read from a temporary name to
+        the path it will be kept at (ingest/uploads.py): the index records that path, and the file is moved
+        there only once its version is published."""
         started = time.perf_counter()
         report = IngestReport()
         candidates = self._discover(paths, report)
+        recorded = {path.resolve(): Path(final) for path, final in (stored_as or {}).items()}
         with self.store.lock():
             records = self.store.files()
-            changed, demoted = self._read_changed(candidates, records, report)
+            changed, demoted = self._read_changed(candidates, records, report, recorded)
             if changed:
                 self._write(records, changed, removed=[], report=report, demoted=demoted)
             report.total_passages = sum(r.passages for r in self.store.files().values())
@@ -173,7 +177,8 @@ class Ingestor:
         return [p for p in unique if p.suffix.lower() in SUPPORTED_EXTENSIONS]
 
     def _read_changed(
-        self, candidates: Iterable[Path], records: dict[str, FileRecord], report: IngestReport
+        self, candidates: Iterable[Path], records: dict[str, FileRecord], report: IngestReport,
+        recorded: Mapping[Path, Path],
     ) -> tuple[list[_Parsed], list[str]]:
         """The files that are new or changed, read; and the indexed files whose documents they render better."""
         by_hash = {r.sha256: p for p, r in records.items() if Path(p).exists()}
@@ -193,7 +198,7 @@ class Ingestor:
         for number, path in enumerate(candidates, 1):
             if self.progress:
                 self.progress("reading files", number, len(candidates))
-            key = str(path)
+            key = str(recorded.get(path, path))
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -207,7 +212,7 @@ class Ingestor:
                 report.failed.append(Failure(key, f"same content as {by_hash[digest]}; skipped"))
                 continue
             try:
-                passages = self._passages(path, report)
+                passages = self._passages(path, report, Path(key))
             except GmaError as exc:
                 report.failed.append(Failure(key, getattr(exc, "reason", str(exc))))
                 continue
@@ -227,16 +232,17 @@ class Ingestor:
             changed[key] = parsed
         return list(changed.values()), demoted
 
-    def _passages(self, path: Path, report: IngestReport) -> list[Passage]:
-        parsed = reader_for(path).read(path)
+    def _passages(self, path: Path, report: IngestReport, recorded: Path) -> list[Passage]:
+        """The passages of the file at `path`, described as the file at `recorded` (its name and source)."""
+        parsed = replace(reader_for(path).read(path), path=recorded)
         resolved = self.resolver.resolve(parsed)
-        report.conflicts.extend(Conflict(str(path), message) for message in resolved.conflicts)
+        report.conflicts.extend(Conflict(str(recorded), message) for message in resolved.conflicts)
         passages = self.segmenter.segment(resolved.meta, parsed.blocks)
         if not passages:
-            raise ReadError(path, "no citable text found")
+            raise ReadError(recorded, "no citable text found")
         if len(passages) > MAX_PASSAGES_PER_FILE:
             raise ReadError(
-                path, f"{len(passages):,} passages is over the {MAX_PASSAGES_PER_FILE:,}-passage limit for one document"
+                recorded, f"{len(passages):,} passages is over the {MAX_PASSAGES_PER_FILE:,}-passage limit for one document"
             )
         return passages
 

@@ -266,3 +266,44 @@ def test_a_full_disk_mid_ingest_is_one_line_and_keeps_the_index(small_index: Pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "No space left on device" in result.stderr and "the previous index is unchanged" in result.stderr
     assert [(p.passage_id, p.text) for p in IndexStore(small_index).passages()] == before
+
+
+# --- uploads: a failed version never replaces a good one --------------------------------------------------
+
+NOTE = "---\ntitle: Field notes\n---\n\n1. The observatory counted {n} lighthouse beacons.\n"
+
+
+def test_a_failed_re_upload_never_replaces_the_stored_file_and_versions_are_kept(tmp_path: Path) -> None:
+    from core.errors import GmaError
+    from index.store import IndexStore
+    from ingest.uploads import UploadStore
+
+    index = tmp_path / "index"
+    uploads = UploadStore(index / "uploads")
+    target = (index / "uploads").resolve() / "notes.md"
+    first = NOTE.format(n="fourteen").encode()
+
+    def served() -> list[str]:
+        return [p.text for p in IndexStore(index).passages()]
+
+    assert not uploads.add(Ingestor(index, HashEmbedder()), [(target, first)]).failed
+    assert target.read_bytes() == first and served() == ["The observatory counted fourteen lighthouse beacons."]
+    assert IndexStore(index).passages()[0].doc.source == str(target), "recorded under its final name"
+
+    report = uploads.add(Ingestor(index, HashEmbedder()), [(target, b"---\ntitle: Nothing\n---\n")])
+    assert [(f.path, f.error) for f in report.failed] == [(str(target), "no text found")]
+    assert target.read_bytes() == first, "the good version is still stored"
+    assert served() == ["The observatory counted fourteen lighthouse beacons."], "and still served"
+
+    with pytest.raises((GmaError, RuntimeError)):  # the ingest itself dies (here: the embedder)
+        uploads.add(Ingestor(index, HashEmbedder(fail_after=0)), [(target, NOTE.format(n="nine").encode())])
+    assert target.read_bytes() == first
+
+    second = NOTE.format(n="twenty").encode()
+    assert not uploads.add(Ingestor(index, HashEmbedder()), [(target, second)]).failed
+    assert target.read_bytes() == second and served() == ["The observatory counted twenty lighthouse beacons."]
+    versions = uploads.versions()
+    assert [(v.name, v.live, v.path.read_bytes()) for v in versions] == [
+        ("notes.md", True, second), ("notes.md", False, first)
+    ]
+    assert not list((index / "uploads" / ".incoming").iterdir()), "nothing left half-written"

@@ -350,6 +350,27 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
     reader = "\n".join(html.unescape(m.value) for m in at.markdown)
     assert "**section 1** · The example observatory recorded fourteen lighthouse beacons" in reader
 
+    # A failed new version under the same name: refused, and the stored file and the index keep version 1.
+    stored = library_index / "uploads" / "field-notes.md"
+    at.file_uploader(key="library_uploads").set_value(
+        ("field-notes.md", b"---\ntitle: Example field notes\n---\n", "text/markdown")).run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert label_text(at.error[0].value).startswith("field-notes.md was not added: ")
+    assert stored.read_bytes() == NEW_DOCUMENT.encode(), "the stored original is kept"
+    versions = at.dataframe[1].value
+    assert list(versions["file"]) == ["field-notes.md"] and list(versions["version"]) == ["indexed"]
+
+    # A good new version replaces it, and the Library lists both.
+    second = NEW_DOCUMENT.replace("fourteen", "twenty")
+    at.file_uploader(key="library_uploads").set_value(("field-notes.md", second.encode(), "text/markdown")).run()
+    at.button[0].click().run()
+    assert "Added 0, updated 1 document(s)" in at.success[0].value
+    assert stored.read_text(encoding="utf-8") == second
+    assert list(at.dataframe[1].value["version"]) == ["indexed", "earlier"]
+    at.selectbox[0].set_value("field-notes").run()
+    assert "twenty lighthouse beacons" in "\n".join(m.value for m in at.markdown)
+
 
 @pytest.mark.model
 @pytest.mark.slow

@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -30,6 +31,7 @@ from core.errors import GmaError
 from core.models import Passage
 from core.text import fold
 from index.reader import SearchIndex
+from ingest.uploads import StoredVersion
 
 # What the Library page accepts; the same formats ingest.readers reads.
 UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
@@ -185,6 +187,17 @@ def documents_frame(passages: Sequence[Passage]) -> pd.DataFrame:
     columns = ["doc_id", "symbol", "title", "type", "date", "passages", "file"]
     frame = pd.DataFrame(list(rows.values()), columns=columns)
     return frame.sort_values(["date", "doc_id"], ascending=[False, True], ignore_index=True)
+
+
+def versions_frame(versions: Sequence[StoredVersion]) -> pd.DataFrame:
+    """One row per stored version of an upload, as `UploadStore.versions` orders them."""
+    rows = [
+        {"file": v.name, "version": "indexed" if v.live else "earlier",
+         "saved": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(v.saved)), "size": v.size,
+         "sha256": v.sha256[:12]}
+        for v in versions
+    ]
+    return pd.DataFrame(rows, columns=["file", "version", "saved", "size", "sha256"])
 
 
 def hits_per_year(passages: Iterable[Passage]) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Library: what is indexed, adding documents by upload, and reading a document passage by passage.
 
 Uploads are saved only under `<index dir>/uploads/` (bare, checked file names) and ingested like
-`gma ingest`: a new index generation is published, which the Assistant picks up on its next use.
+`gma ingest`: a new index generation is published, which the Assistant picks up on its next use. A file is
+moved into place only once its version is indexed; the versions it replaced are kept and listed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from assistant.service import Assistant
 from core.errors import GmaError
 from core.models import Passage
 from ingest.pipeline import Ingestor, IngestReport
+from ingest.uploads import UploadStore
 from ui import components
 from ui.app import current_assistant
 
@@ -55,33 +57,28 @@ def checked_uploads(index_dir: Path, files: Sequence[UploadedFile]) -> list[tupl
 
 
 def ingest_uploads(assistant: Assistant, accepted: Sequence[tuple[Path, UploadedFile]]) -> IngestReport:
-    """Save the files under uploads/ and ingest them with a progress bar; a new file that fails is removed
-    again so uploads/ holds only what the index holds."""
-    new_files = []
-    for target, file in accepted:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            new_files.append(target)
-        target.write_bytes(file.getvalue())
+    """Ingest the files with a progress bar; each is moved into uploads/ only once its version is indexed,
+    so a version that fails never replaces the stored one the index serves (ingest/uploads.py)."""
     bar = st.progress(0.0, text="Reading and segmenting…")
 
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{stage.capitalize()}: {done} of {total}")
 
-    try:
-        settings = assistant.settings
-        ingestor = Ingestor(settings.index_dir, assistant.embedder, progress=progress, chroma_url=settings.chroma_url)
-        report = ingestor.ingest([target for target, _ in accepted])
-    except GmaError:
-        for target in new_files:
-            target.unlink(missing_ok=True)
-        raise
-    failed = {Path(f.path).resolve() for f in report.failed}
-    for target in new_files:
-        if target.resolve() in failed:
-            target.unlink(missing_ok=True)
+    settings = assistant.settings
+    ingestor = Ingestor(settings.index_dir, assistant.embedder, progress=progress, chroma_url=settings.chroma_url)
+    report = UploadStore(settings.index_dir / components.UPLOADS_DIR).add(
+        ingestor, [(target, file.getvalue()) for target, file in accepted]
+    )
     bar.progress(1.0, text="Done")
     return report
+
+
+def show_versions(assistant: Assistant) -> None:
+    """The stored versions of each upload, the one the index was built from first."""
+    versions = UploadStore(assistant.settings.index_dir / components.UPLOADS_DIR).versions()
+    if versions:
+        st.subheader("Uploaded files")
+        st.dataframe(components.versions_frame(versions), hide_index=True, width="stretch")
 
 
 def show_report(report: IngestReport) -> None:
@@ -138,6 +135,7 @@ def render(assistant: Assistant) -> None:
     passages = indexed_passages(assistant)
     with documents:
         show_documents(passages)
+    show_versions(assistant)
     document_reader(passages)
 
 
