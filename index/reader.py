@@ -14,7 +14,7 @@ from core.text import fold
 from core.vocabulary import DOMAIN
 from index.generation import read_lexical
 from index.lexical import tokenize
-from index.store import IndexStore, vector_space
+from index.store import GenerationHold, IndexStore, vector_space
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,10 @@ class SearchIndex:
     'A/RES/80/1, header'
     """
 
-    def __init__(self, store: IndexStore, generation: Path) -> None:
+    def __init__(self, store: IndexStore, generation: Path, hold: GenerationHold | None = None) -> None:
         self.store = store
         self.generation = generation
+        self._hold = hold
         self.passages = store.passages(generation)
         self.by_id = {p.passage_id: p for p in self.passages}
         self.lexical, self.sentence_lexical = read_lexical(generation)
@@ -84,9 +85,24 @@ class SearchIndex:
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None) -> SearchIndex:
-        """The live generation of `index_dir`, its vectors on the Chroma server at `chroma_url` if given."""
+        """The live generation of `index_dir`, its vectors on the Chroma server at `chroma_url` if given;
+        held against deletion by any writer until `close()`."""
         store = IndexStore(index_dir, vector_space(chroma_url))
-        return cls(store, store.require_current())
+        generation, hold = store.hold_current()
+        try:
+            return cls(store, generation, hold)
+        except BaseException:
+            hold.release()
+            store.close()
+            raise
+
+    def close(self) -> None:
+        """Release the vectors' Chroma client and the hold on the generation, which a writer may then delete.
+        The passages stay readable; searching a closed index is an error."""
+        self.vectors.close()
+        self.store.close()
+        if self._hold is not None:
+            self._hold.release()
 
     @cached_property
     def folded(self) -> dict[str, tuple[str, list[int]]]:

@@ -43,8 +43,9 @@ class VectorStore:
     >>> store = VectorStore.open(Path("/tmp/gma-doctest-chroma"))  # doctest: +SKIP
     """
 
-    def __init__(self, collection: Any) -> None:  # noqa: ANN401 - chromadb Collection
+    def __init__(self, collection: Any, client: Any = None) -> None:  # noqa: ANN401 - chromadb Collection, ClientAPI
         self._collection = collection
+        self._client = client  # closed with the store when the store opened it
 
     @classmethod
     def open(cls, directory: Path) -> VectorStore:
@@ -52,7 +53,15 @@ class VectorStore:
         import chromadb
 
         client = chromadb.PersistentClient(path=str(directory), settings=client_settings())
-        return cls(client.get_or_create_collection(COLLECTION, metadata=COLLECTION_METADATA, embedding_function=None))
+        collection = client.get_or_create_collection(COLLECTION, metadata=COLLECTION_METADATA, embedding_function=None)
+        return cls(collection, client)
+
+    def close(self) -> None:
+        """Release the Chroma client this store opened (its SQLite connection, HNSW segments and memory):
+        Chroma keeps a client per path for the life of the process unless it is closed."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def count(self) -> int:
         return self._collection.count()
@@ -107,6 +116,15 @@ class VectorSpace(Protocol):
         """Delete a discarded generation's vectors; a no-op when there are none."""
         ...
 
+    def remove_orphans(self, index_root: Path, generations: Sequence[Path]) -> None:
+        """Delete the vectors this index left behind for generations that no longer exist (a writer that
+        died mid-way); a no-op where vectors live in the generations' own folders."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection to where the vectors live."""
+        ...
+
 
 class EmbeddedVectors:
     """The default space: an embedded Chroma store in each generation's own folder."""
@@ -122,6 +140,12 @@ class EmbeddedVectors:
 
     def drop(self, generation: Path) -> None:
         """Nothing to do: the vectors go with the generation's folder."""
+
+    def remove_orphans(self, index_root: Path, generations: Sequence[Path]) -> None:
+        """Nothing to do: the vectors went with their generation's folder."""
+
+    def close(self) -> None:
+        """Nothing to do: each VectorStore closes its own client."""
 
 
 def _store_folder(generation: Path) -> Path:

@@ -271,8 +271,11 @@ class Ingestor:
         every = _with_sources(kept + fresh, files)
         with self.store.new_generation() as generation:
             vectors = self.store.vectors(generation)
-            vectors.delete_documents(sorted(replaced))
-            self._embed_into(vectors, fresh)
+            try:
+                vectors.delete_documents(sorted(replaced))
+                self._embed_into(vectors, fresh)
+            finally:
+                vectors.close()
             info = {"embed_model": self.embedder.model_name, "passages": len(every), "created": time.time()}
             write_generation(generation, every, files, info)
         report.removed.extend(removed)
