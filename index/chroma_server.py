@@ -107,6 +107,10 @@ class ServerVectors:
             ) from exc
         return VectorStore(_GuardedCollection(collection, self.url))
 
+    def read(self, generation: Path) -> VectorStore:
+        """The same collection: on a server, reading writes nothing under the index folder."""
+        return self.open(generation)
+
     def seed(self, base: Path | None, target: Path) -> None:
         # The collection names its index, so that orphans can be told from other indexes' collections.
         metadata = {**COLLECTION_METADATA, INDEX_KEY: str(target.parent.resolve())}

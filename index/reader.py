@@ -79,7 +79,7 @@ class SearchIndex:
         self.passages = store.passages(generation)
         self.by_id = {p.passage_id: p for p in self.passages}
         self.lexical, self.sentence_lexical = read_lexical(generation)
-        self.vectors = store.vectors(generation)
+        self.vectors = store.read_vectors(generation)
         self.info = store.info(generation)
         self.topicality = _topicality(self.passages)
 

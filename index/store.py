@@ -81,7 +81,12 @@ class IndexStore:
         return read_info(generation) if generation else {}
 
     def vectors(self, generation: Path) -> VectorStore:
+        """The vectors of a generation being written."""
         return self.vector_space.open(generation)
+
+    def read_vectors(self, generation: Path) -> VectorStore:
+        """The vectors of a published generation, read without writing anything under the index folder."""
+        return self.vector_space.read(generation)
 
     def hold_current(self) -> tuple[Path, GenerationHold]:
         """The live generation, held against deletion until the hold is released (by any writer, in any

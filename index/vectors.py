@@ -8,13 +8,14 @@ Where a generation's collection lives is a `VectorSpace`: an embedded store in t
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from core.errors import ConfigError
+from core.errors import ConfigError, IndexReadError
 
 COLLECTION = "passages"
 # The embedded store's folder inside a generation.
@@ -43,18 +44,19 @@ class VectorStore:
     >>> store = VectorStore.open(Path("/tmp/gma-doctest-chroma"))  # doctest: +SKIP
     """
 
-    def __init__(self, collection: Any, client: Any = None) -> None:  # noqa: ANN401 - chromadb Collection, ClientAPI
-        self._collection = collection
-        self._client = client  # closed with the store when the store opened it
+    def __init__(self, collection: Any, client: Any = None, private: Path | None = None) -> None:  # noqa: ANN401
+        self._collection = collection  # a chromadb Collection
+        self._client = client  # the chromadb client, closed with the store when the store opened it
+        self._private = private  # a private copy the store reads from, deleted with it
 
     @classmethod
-    def open(cls, directory: Path) -> VectorStore:
-        """The embedded store of one index generation."""
+    def open(cls, directory: Path, private: Path | None = None) -> VectorStore:
+        """The embedded store in `directory` (`private`: a copy to delete on close)."""
         import chromadb
 
         client = chromadb.PersistentClient(path=str(directory), settings=client_settings())
         collection = client.get_or_create_collection(COLLECTION, metadata=COLLECTION_METADATA, embedding_function=None)
-        return cls(collection, client)
+        return cls(collection, client, private)
 
     def close(self) -> None:
         """Release the Chroma client this store opened (its SQLite connection, HNSW segments and memory):
@@ -62,6 +64,9 @@ class VectorStore:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
 
     def count(self) -> int:
         return self._collection.count()
@@ -105,7 +110,11 @@ class VectorSpace(Protocol):
     """Where the vectors of each index generation live; `IndexStore` calls it as generations come and go."""
 
     def open(self, generation: Path) -> VectorStore:
-        """The vectors of an existing generation."""
+        """The vectors of an existing generation, to write."""
+        ...
+
+    def read(self, generation: Path) -> VectorStore:
+        """The vectors of a published generation, for questions: nothing is written under `generation`."""
         ...
 
     def seed(self, base: Path | None, target: Path) -> None:
@@ -131,6 +140,20 @@ class EmbeddedVectors:
 
     def open(self, generation: Path) -> VectorStore:
         return VectorStore.open(_store_folder(generation))
+
+    def read(self, generation: Path) -> VectorStore:
+        """A private copy of the generation's store, in the temporary folder: Chroma writes to the store it
+        opens (its SQLite file and HNSW segments, even to answer a query), and a published generation must
+        stay as it was written, on a read-only disk too. The copy costs about a millisecond per megabyte
+        (docs/robustness.md) and is deleted when the store is closed."""
+        folder = _store_folder(generation)
+        private = Path(tempfile.mkdtemp(prefix=f"gma-{generation.name}-"))
+        try:
+            shutil.copytree(folder, private / CHROMA)
+        except OSError as exc:
+            shutil.rmtree(private, ignore_errors=True)
+            raise IndexReadError(folder, f"{exc.strerror or exc} while copying it to {private.parent}") from exc
+        return VectorStore.open(private / CHROMA, private)
 
     def seed(self, base: Path | None, target: Path) -> None:
         if base is None:

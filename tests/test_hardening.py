@@ -268,6 +268,52 @@ def test_a_full_disk_mid_ingest_is_one_line_and_keeps_the_index(small_index: Pat
     assert [(p.passage_id, p.text) for p in IndexStore(small_index).passages()] == before
 
 
+def _snapshot(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Every path under `root` with its modification time, size and content hash."""
+    import hashlib
+
+    return {
+        str(path): (path.lstat().st_mtime_ns, path.lstat().st_size,
+                    hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder")
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def test_questions_write_nothing_under_the_index_so_a_read_only_one_can_be_served(small_index: Path) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from assistant.service import Assistant
+    from core.settings import Settings
+
+    # Root ignores permissions, so read-only is checked as it matters: not one byte or time stamp changes.
+    before = _snapshot(small_index)
+    assistant = Assistant(Settings(index_dir=small_index), embedder=HashEmbedder())
+    assert assistant.ask("Who has a voice, not a vote?").retrieved
+    assert assistant.exact_phrase("a voice, not a vote") and assistant.search("stakeholders vote")
+    assistant.close()
+    result = CliRunner().invoke(main, ["search", "voice", "--index", str(small_index)])
+    assert result.exit_code == 0, result.output
+    assert _snapshot(small_index) == before
+
+
+def test_an_index_that_cannot_be_read_for_questions_is_one_clear_line(small_index: Path, monkeypatch) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("index.vectors.shutil.copytree", full)
+    result = CliRunner().invoke(main, ["ask", "Who has a voice?", "--index", str(small_index)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1
+    assert "cannot read the index file" in result.stderr and "No space left on device" in result.stderr
+
+
 # --- uploads: a failed version never replaces a good one --------------------------------------------------
 
 NOTE = "---\ntitle: Field notes\n---\n\n1. The observatory counted {n} lighthouse beacons.\n"
