@@ -52,12 +52,12 @@ def test_a_retired_version_is_closed_when_its_last_reader_is_done() -> None:
     assert leases.peek() is opened[2] and second.closed, "unread, a replaced version is closed at once"
 
 
-def _indexed(tmp_path: Path) -> tuple[Path, Path, Ingestor]:
+def _indexed(tmp_path: Path, chroma_url: str | None = None) -> tuple[Path, Path, Ingestor]:
     """The sample corpus ingested: its folder, the index, and the ingestor to publish more with."""
     docs = tmp_path / "docs"
     docs.mkdir()
     write_sample_corpus(docs)
-    ingestor = Ingestor(tmp_path / "index", HashEmbedder())
+    ingestor = Ingestor(tmp_path / "index", HashEmbedder(), chroma_url=chroma_url)
     ingestor.ingest([docs])
     return docs, tmp_path / "index", ingestor
 
@@ -67,9 +67,11 @@ def _well_formed(answer: Answer) -> bool:
     return answer.question == QUESTION and bool(answer.retrieved) and cited <= {p.passage_id for p in answer.retrieved}
 
 
-def test_eight_askers_during_six_publishes_never_fail_and_old_versions_are_released(tmp_path: Path) -> None:
-    docs, index_dir, ingestor = _indexed(tmp_path)
-    assistant = Assistant(Settings(index_dir=index_dir), embedder=HashEmbedder())
+def test_eight_askers_during_six_publishes_never_fail_and_old_versions_are_released(
+    tmp_path: Path, chroma_url: str | None
+) -> None:
+    docs, index_dir, ingestor = _indexed(tmp_path, chroma_url)
+    assistant = Assistant(Settings(index_dir=index_dir, chroma_url=chroma_url), embedder=HashEmbedder())
     assistant.ask(QUESTION)
     publishing = threading.Event()
     publishing.set()
