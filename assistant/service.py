@@ -25,11 +25,12 @@ from assistant.history import ParagraphHistory, paragraph_history
 from assistant.language import language_notice
 from assistant.lineage import resolve_passage
 from assistant.phrase import PhraseHit, PhraseSearcher
-from assistant.query import analyse, clean_question, question_parts
+from assistant.query import Query, analyse, clean_question, question_parts
 from assistant.retriever import DEFAULT_WEIGHTS, FusionWeights, HybridSearcher
 from core.models import Passage
 from core.settings import ANSWER_PASSAGES, Settings
 from index.embedder import Embedder, TextEmbedder
+from index.leases import Leases
 from index.onnx_embedder import ExportUnavailable, OnnxEmbedder
 from index.reader import Filters, SearchIndex
 
@@ -54,9 +55,18 @@ class _Opened:
     def phrases(self) -> PhraseSearcher:
         return PhraseSearcher(self.index, self.embedder())
 
+    def is_stale(self) -> bool:
+        return self.index.is_stale()
+
+    def close(self) -> None:
+        self.index.close()
+
 
 class Assistant:
     """Search and answer over the index named by the settings; reopens the index when an ingest replaced it.
+
+    Safe to share between threads: each call holds the index version it started on until it returns, and a
+    replaced version is closed once its last call is done (index/leases.py).
 
     >>> Assistant(Settings.from_env()).ask("What are the two dedicated thematic groups?").text  # doctest: +SKIP
     """
@@ -72,7 +82,7 @@ class Assistant:
         self._embedder = embedder
         self.weights = weights
         self.policy = policy
-        self._opened: _Opened | None = None
+        self._versions = Leases(self._open)
 
     @property
     def embedder(self) -> TextEmbedder:
@@ -82,23 +92,31 @@ class Assistant:
         return self._embedder
 
     def current_index(self) -> SearchIndex:
-        """The live generation, reopened (with its searchers) when another ingest has published a newer one."""
-        return self._open().index
+        """The live generation, reopened (with its searchers) when another ingest has published a newer one.
+
+        Not held: read its passages; questions go through the methods below, which hold their version.
+        """
+        return self._versions.peek().index
+
+    def close(self) -> None:
+        """Release the index (its Chroma client and files) once the calls in progress are done."""
+        self._versions.close()
 
     def _open(self) -> _Opened:
-        if self._opened is None or self._opened.index.is_stale():
-            index = SearchIndex.open(self.settings.index_dir, self.settings.chroma_url)
-            self._opened = _Opened(index, lambda: self.embedder, self.weights)
-        return self._opened
+        index = SearchIndex.open(self.settings.index_dir, self.settings.chroma_url)
+        return _Opened(index, lambda: self.embedder, self.weights)
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
-        return self._open().searcher.search(analyse(clean_question(query)), k, filters).passages
+        with self._versions.hold() as opened:
+            return opened.searcher.search(analyse(clean_question(query)), k, filters).passages
 
     def exact_phrase(self, phrase: str, filters: Filters | None = None, limit: int | None = None) -> list[PhraseHit]:
-        return PhraseSearcher(self._open().index).exact(clean_question(phrase), filters, limit)
+        with self._versions.hold() as opened:  # exact wording needs no embedding model: none is loaded
+            return PhraseSearcher(opened.index).exact(clean_question(phrase), filters, limit)
 
     def similar_wording(self, sentence: str, k: int = 10, filters: Filters | None = None) -> list[Passage]:
-        return self._open().phrases.similar(clean_question(sentence), k, filters)
+        with self._versions.hold() as opened:
+            return opened.phrases.similar(clean_question(sentence), k, filters)
 
     def ask(
         self, question: str, k: int = ANSWER_PASSAGES, filters: Filters | None = None, llm: str | None = None,
@@ -110,7 +128,13 @@ class Assistant:
         Raises QuestionError for an empty or overlong question; control characters are dropped.
         """
         query = analyse(clean_question(question))
-        opened = self._open()
+        with self._versions.hold() as opened:
+            return self._ask(query, opened, k, filters, llm, on_text)
+
+    def _ask(
+        self, query: Query, opened: _Opened, k: int, filters: Filters | None, llm: str | None,
+        on_text: Callable[[str], None] | None,
+    ) -> Answer:
         answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy)
         backend = llm or self.settings.llm
         parts = question_parts(query.text)
@@ -169,15 +193,16 @@ class Assistant:
 
         Raises UnknownReference when no passage has that citation (or passage id).
         """
-        index = self.current_index()
-        return paragraph_history(index, resolve_passage(index, citation))
+        with self._versions.hold() as opened:
+            return paragraph_history(opened.index, resolve_passage(opened.index, citation))
 
     def diff(self, first: str, second: str) -> DocumentDiff:
         """Two documents (symbols or doc_ids) compared paragraph by paragraph, in the second's order.
 
         Raises UnknownReference when either is not in the index.
         """
-        return diff_documents(self.current_index(), first, second)
+        with self._versions.hold() as opened:
+            return diff_documents(opened.index, first, second)
 
 
 def question_embedder(settings: Settings) -> TextEmbedder:

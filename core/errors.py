@@ -61,6 +61,16 @@ class IndexWriteError(GmaError):
         super().__init__(f"cannot write the index at {index_dir} ({reason}); the previous index is unchanged")
 
 
+class IndexReadError(GmaError):
+    """An index file that exists could not be read or copied for reading (permissions, a full temporary disk)."""
+
+    def __init__(self, file: Path | str, reason: str) -> None:
+        super().__init__(
+            f"cannot read the index file {file} ({reason}); the index itself is unchanged: free space in the "
+            "temporary folder (TMPDIR) or fix the permissions, and ask again"
+        )
+
+
 class ConfigError(GmaError):
     """A setting (flag or environment variable) has a value that cannot work."""
 

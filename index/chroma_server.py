@@ -10,7 +10,7 @@ publishing is still one atomic rename of CURRENT and a failed ingest leaves the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,8 @@ DEFAULT_PORT = {"http": 8000, "https": 443}
 # Chroma's collection names: 3-63 characters of letters, digits, `_`, `-`, `.`, alphanumeric at both ends.
 _NAME_LENGTH = 63
 _NOT_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+# The collection metadata naming the index folder a collection belongs to.
+INDEX_KEY = "gma_index"
 
 
 @dataclass(frozen=True)
@@ -106,10 +108,10 @@ class ServerVectors:
         return VectorStore(_GuardedCollection(collection, self.url))
 
     def seed(self, base: Path | None, target: Path) -> None:
+        # The collection names its index, so that orphans can be told from other indexes' collections.
+        metadata = {**COLLECTION_METADATA, INDEX_KEY: str(target.parent.resolve())}
         with _reaching(self.url):
-            collection = self._client.create_collection(
-                collection_name(target), metadata=COLLECTION_METADATA, embedding_function=None
-            )
+            collection = self._client.create_collection(collection_name(target), metadata=metadata, embedding_function=None)
         if base is not None:
             # Chroma forks collections only in its hosted service; a local server needs the records re-added.
             self.open(base).copy_to(VectorStore(_GuardedCollection(collection, self.url)))
@@ -118,6 +120,7 @@ class ServerVectors:
         """Nothing to do: questions search the server's collection."""
 
     def reader(self, generation: Path) -> VectorStore:
+        """The same collection: on a server, reading writes nothing under the index folder."""
         return self.open(generation)
 
     def drop(self, generation: Path) -> None:
@@ -128,6 +131,20 @@ class ServerVectors:
                 self._client.delete_collection(collection_name(generation))
         except NotFoundError:
             pass
+
+    def remove_orphans(self, index_root: Path, generations: Sequence[Path]) -> None:
+        """Delete this index's collections whose generation folder is gone: an ingest killed, or whose
+        server died, after creating its collection and before it could delete it. Collections of other
+        indexes on the same server (another INDEX_KEY, or none) are left alone."""
+        root = str(index_root.resolve())
+        kept = {collection_name(g) for g in generations}
+        with _reaching(self.url):
+            for collection in self._client.list_collections():
+                if (collection.metadata or {}).get(INDEX_KEY) == root and collection.name not in kept:
+                    self._client.delete_collection(collection.name)
+
+    def close(self) -> None:
+        self._client.close()
 
 
 def _connect(url: str) -> Any:  # noqa: ANN401 - chromadb ClientAPI, imported lazily

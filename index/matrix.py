@@ -69,6 +69,9 @@ class MatrixVectors:
     def count(self) -> int:
         return len(self.ids)
 
+    def close(self) -> None:
+        """Nothing to release: the matrix is plain memory."""
+
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of the given sentences (those that exist)."""
         return {sid: self._matrix[self._row[sid]] for sid in ids if sid in self._row}

@@ -15,7 +15,7 @@ from core.text import folded as folded_text
 from core.vocabulary import DOMAIN
 from index.generation import BM25, BM25_SENTENCES, read_lexical
 from index.lexical import LexicalIndex, tokenize
-from index.store import IndexStore, vector_space
+from index.store import GenerationHold, IndexStore, vector_space
 from index.vectors import VectorReader
 
 
@@ -74,9 +74,10 @@ class SearchIndex:
     'A/RES/80/1, header'
     """
 
-    def __init__(self, store: IndexStore, generation: Path) -> None:
+    def __init__(self, store: IndexStore, generation: Path, hold: GenerationHold | None = None) -> None:
         self.store = store
         self.generation = generation
+        self._hold = hold
         self.passages = store.passages(generation)
         self.by_id = {p.passage_id: p for p in self.passages}
         self.info = store.info(generation)
@@ -106,9 +107,25 @@ class SearchIndex:
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None) -> SearchIndex:
-        """The live generation of `index_dir`, its vectors on the Chroma server at `chroma_url` if given."""
+        """The live generation of `index_dir`, its vectors on the Chroma server at `chroma_url` if given;
+        held against deletion by any writer until `close()`."""
         store = IndexStore(index_dir, vector_space(chroma_url))
-        return cls(store, store.require_current())
+        generation, hold = store.hold_current()
+        try:
+            return cls(store, generation, hold)
+        except BaseException:
+            hold.release()
+            store.close()
+            raise
+
+    def close(self) -> None:
+        """Release the vectors' Chroma client and the hold on the generation, which a writer may then delete.
+        The passages stay readable; searching a closed index is an error."""
+        if "vectors" in self.__dict__:  # opened on first use (the cached property): nothing to close before
+            self.vectors.close()
+        self.store.close()
+        if self._hold is not None:
+            self._hold.release()
 
     @cached_property
     def folded(self) -> dict[str, str]:

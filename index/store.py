@@ -22,6 +22,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ LOCK = "LOCK"
 UPLOADS_DIR = "uploads"
 # Generations kept besides the live one, so a reader that opened the previous one can finish.
 KEEP_PREVIOUS = 1
+# Times a reader re-reads CURRENT when the generation it named was deleted before it could hold it.
+_HOLD_ATTEMPTS = 5
 # A generation's name: its number, then a random tag so a path is never reused (Chroma caches clients
 # by path within a process, and a reused path would reach the deleted files of an abandoned attempt).
 _GENERATION_NAME = re.compile(r"gen-(\d+)-[0-9a-f]+")
@@ -90,12 +93,30 @@ class IndexStore:
         return read_info(generation) if generation else {}
 
     def vectors(self, generation: Path) -> VectorStore:
-        """The generation's Chroma store, for writing."""
+        """The vectors of a generation being written."""
         return self.vector_space.open(generation)
 
     def vector_reader(self, generation: Path) -> VectorReader:
-        """The generation's vectors, for searching (index.vectors.VectorSpace.reader)."""
+        """The vectors of a published generation, for searching; nothing is written under the index folder."""
         return self.vector_space.reader(generation)
+
+    def hold_current(self) -> tuple[Path, GenerationHold]:
+        """The live generation, held against deletion until the hold is released (by any writer, in any
+        process); retried when a writer deleted it between reading CURRENT and taking the hold."""
+        for _ in range(_HOLD_ATTEMPTS):
+            generation = self.require_current()
+            try:
+                hold = GenerationHold.take(generation)
+            except FileNotFoundError:
+                continue
+            if generation.is_dir():  # a writer deleting it held it exclusively: now it is gone or kept
+                return generation, hold
+            hold.release()
+        raise IndexNotFoundError(self.root)
+
+    def close(self) -> None:
+        """Release the connection to where the vectors live (a Chroma server's client)."""
+        self.vector_space.close()
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -122,6 +143,10 @@ class IndexStore:
         Call inside `lock()`. If the block raises, the directory is removed and CURRENT is unchanged.
         """
         self._remove_abandoned()
+        try:
+            self.vector_space.remove_orphans(self.root, self._generations())
+        except GmaError as exc:
+            log.warning("could not remove the orphan vectors of %s: %s", self.root, exc)
         base = self.current()
         number = max((_number(p) for p in self._generations()), default=0) + 1
         target = self.root / f"gen-{number:06d}-{uuid.uuid4().hex[:8]}"
@@ -161,9 +186,19 @@ class IndexStore:
                 self._discard(generation)
 
     def _remove_old(self, keep: Path) -> None:
+        """Generations older than the previous one go, except those a reader still holds: a later ingest
+        removes them once they are released."""
         older = [g for g in self._generations() if _number(g) < _number(keep)]
         for generation in older[: max(0, len(older) - KEEP_PREVIOUS)]:
-            self._discard(generation)
+            try:
+                hold = GenerationHold.take(generation, exclusive=True)
+            except (BlockingIOError, FileNotFoundError):
+                log.info("%s is still being read; it is removed at a later ingest", generation.name)
+                continue
+            try:
+                self._discard(generation)
+            finally:
+                hold.release()
 
     def _discard(self, generation: Path) -> None:
         """Best effort, like the folder's removal: a leftover costs space, never the published index."""
@@ -172,6 +207,33 @@ class IndexStore:
         except GmaError as exc:
             log.warning("could not delete the vectors of %s: %s", generation.name, exc)
         shutil.rmtree(generation, ignore_errors=True)
+
+
+@dataclass
+class GenerationHold:
+    """A lock on a generation's folder: shared by its readers, exclusive for the writer deleting it.
+
+    flock on the folder itself, so it needs no file of its own (a read-only index can be held too), and
+    the kernel releases it when a reader dies.
+    """
+
+    fd: int | None
+
+    @classmethod
+    def take(cls, generation: Path, exclusive: bool = False) -> GenerationHold:
+        """Shared: waits for a writer finishing a deletion. Exclusive: BlockingIOError while held."""
+        fd = os.open(generation, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(fd)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def vector_space(chroma_url: str | None) -> VectorSpace:

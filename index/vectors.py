@@ -8,13 +8,14 @@ Where a generation's collection lives is a `VectorSpace`: an embedded store in t
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from core.errors import ConfigError
+from core.errors import ConfigError, IndexReadError
 from index.matrix import MatrixVectors, has_matrix, write_matrix
 
 COLLECTION = "passages"
@@ -44,16 +45,29 @@ class VectorStore:
     >>> store = VectorStore.open(Path("/tmp/gma-doctest-chroma"))  # doctest: +SKIP
     """
 
-    def __init__(self, collection: Any) -> None:  # noqa: ANN401 - chromadb Collection
-        self._collection = collection
+    def __init__(self, collection: Any, client: Any = None, private: Path | None = None) -> None:  # noqa: ANN401
+        self._collection = collection  # a chromadb Collection
+        self._client = client  # the chromadb client, closed with the store when the store opened it
+        self._private = private  # a private copy the store reads from, deleted with it
 
     @classmethod
-    def open(cls, directory: Path) -> VectorStore:
-        """The embedded store of one index generation."""
+    def open(cls, directory: Path, private: Path | None = None) -> VectorStore:
+        """The embedded store in `directory` (`private`: a copy to delete on close)."""
         import chromadb
 
         client = chromadb.PersistentClient(path=str(directory), settings=client_settings())
-        return cls(client.get_or_create_collection(COLLECTION, metadata=COLLECTION_METADATA, embedding_function=None))
+        collection = client.get_or_create_collection(COLLECTION, metadata=COLLECTION_METADATA, embedding_function=None)
+        return cls(collection, client, private)
+
+    def close(self) -> None:
+        """Release the Chroma client this store opened (its SQLite connection, HNSW segments and memory):
+        Chroma keeps a client per path for the life of the process unless it is closed."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
 
     def count(self) -> int:
         return self._collection.count()
@@ -107,12 +121,14 @@ class VectorReader(Protocol):
 
     def search(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]: ...
 
+    def close(self) -> None: ...
+
 
 class VectorSpace(Protocol):
     """Where the vectors of each index generation live; `IndexStore` calls it as generations come and go."""
 
     def open(self, generation: Path) -> VectorStore:
-        """The vectors of an existing generation."""
+        """The vectors of an existing generation, to write."""
         ...
 
     def seed(self, base: Path | None, target: Path) -> None:
@@ -128,7 +144,16 @@ class VectorSpace(Protocol):
         ...
 
     def reader(self, generation: Path) -> VectorReader:
-        """The vectors of an existing generation, for searching."""
+        """The vectors of a published generation, for questions: nothing is written under `generation`."""
+        ...
+
+    def remove_orphans(self, index_root: Path, generations: Sequence[Path]) -> None:
+        """Delete the vectors this index left behind for generations that no longer exist (a writer that
+        died mid-way); a no-op where vectors live in the generations' own folders."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection to where the vectors live."""
         ...
 
 
@@ -137,6 +162,20 @@ class EmbeddedVectors:
 
     def open(self, generation: Path) -> VectorStore:
         return VectorStore.open(_store_folder(generation))
+
+    def _private_copy(self, generation: Path) -> VectorStore:
+        """A private copy of the generation's store, in the temporary folder: Chroma writes to the store it
+        opens (its SQLite file and HNSW segments, even to answer a query), and a published generation must
+        stay as it was written, on a read-only disk too. The copy costs about a millisecond per megabyte
+        (docs/robustness.md) and is deleted when the store is closed."""
+        folder = _store_folder(generation)
+        private = Path(tempfile.mkdtemp(prefix=f"gma-{generation.name}-"))
+        try:
+            shutil.copytree(folder, private / CHROMA)
+        except OSError as exc:
+            shutil.rmtree(private, ignore_errors=True)
+            raise IndexReadError(folder, f"{exc.strerror or exc} while copying it to {private.parent}") from exc
+        return VectorStore.open(private / CHROMA, private)
 
     def seed(self, base: Path | None, target: Path) -> None:
         if base is None:
@@ -149,15 +188,26 @@ class EmbeddedVectors:
 
     def freeze(self, generation: Path) -> None:
         """Copy the collection into the generation's matrix (index.matrix), which questions search."""
-        batches = list(self.open(generation).batches())
+        store = self.open(generation)
+        try:
+            batches = list(store.batches())
+        finally:
+            store.close()
         ids = [sid for batch in batches for sid in batch[0]]
         metadatas = [metadata for batch in batches for metadata in batch[2]]
         vectors = np.vstack([batch[1] for batch in batches]) if batches else np.zeros((0, 1), np.float32)
         write_matrix(generation, ids, vectors, metadatas)
 
     def reader(self, generation: Path) -> VectorReader:
-        """The matrix; a generation written before there were matrices is searched through Chroma."""
-        return MatrixVectors.load(generation) if has_matrix(generation) else self.open(generation)
+        """The matrix, which reading writes nothing to; a generation written before there were matrices is
+        searched through a private copy of its Chroma store."""
+        return MatrixVectors.load(generation) if has_matrix(generation) else self._private_copy(generation)
+
+    def remove_orphans(self, index_root: Path, generations: Sequence[Path]) -> None:
+        """Nothing to do: the vectors went with their generation's folder."""
+
+    def close(self) -> None:
+        """Nothing to do: each VectorStore closes its own client."""
 
 
 def _store_folder(generation: Path) -> Path:

@@ -8,7 +8,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -32,6 +32,9 @@ from ingest.segment import Segmenter
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
+# The longest document of the corpus (the Convention) has about 900 passages: a file with more than this is
+# a dump or a generated file, whose sentences would all be embedded, and is refused before any of that.
+MAX_PASSAGES_PER_FILE = 5_000
 
 
 @dataclass(frozen=True)
@@ -121,14 +124,18 @@ class Ingestor:
         self.segmenter = segmenter or Segmenter()
         self.progress = progress
 
-    def ingest(self, paths: Sequence[Path]) -> IngestReport:
+    def ingest(self, paths: Sequence[Path], stored_as: Mapping[Path, Path] | None = None) -> IngestReport:
+        """Index the supported files under `paths`. `stored_as` maps a file read from a temporary name to
+        the path it will be kept at (ingest/uploads.py): the index records that path, and the file is moved
+        there only once its version is published."""
         started = time.perf_counter()
         report = IngestReport()
         candidates = self._discover(paths, report)
+        recorded = {path.resolve(): Path(final) for path, final in (stored_as or {}).items()}
         with self.store.lock():
             start_over = self.store.outdated()  # an index of an older format is rebuilt from these paths
             records = {} if start_over else self.store.files()
-            changed, demoted = self._read_changed(candidates, records, report)
+            changed, demoted = self._read_changed(candidates, records, report, recorded)
             if changed or start_over:
                 self._write(records, changed, removed=[], report=report, demoted=demoted, start_over=start_over)
             report.total_passages = sum(r.passages for r in self.store.files().values())
@@ -201,7 +208,8 @@ class Ingestor:
         return [p for p in unique if p.suffix.lower() in SUPPORTED_EXTENSIONS]
 
     def _read_changed(
-        self, candidates: Iterable[Path], records: dict[str, FileRecord], report: IngestReport
+        self, candidates: Iterable[Path], records: dict[str, FileRecord], report: IngestReport,
+        recorded: Mapping[Path, Path],
     ) -> tuple[list[_Parsed], list[str]]:
         """The files that are new or changed, read; and the indexed files whose documents they render better."""
         by_hash = {r.sha256: p for p, r in records.items() if Path(p).exists()}
@@ -221,7 +229,7 @@ class Ingestor:
         for number, path in enumerate(candidates, 1):
             if self.progress:
                 self.progress("reading files", number, len(candidates))
-            key = str(path)
+            key = str(recorded.get(path, path))
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -235,7 +243,7 @@ class Ingestor:
                 report.failed.append(Failure(key, f"same content as {by_hash[digest]}; skipped"))
                 continue
             try:
-                passages = self._passages(path, digest, report)
+                passages = self._passages(path, digest, report, Path(key))
             except GmaError as exc:
                 report.failed.append(Failure(key, getattr(exc, "reason", str(exc))))
                 continue
@@ -255,14 +263,19 @@ class Ingestor:
             changed[key] = parsed
         return list(changed.values()), demoted
 
-    def _passages(self, path: Path, sha256: str, report: IngestReport) -> list[Passage]:
-        parsed = reader_for(path).read(path)
+    def _passages(self, path: Path, sha256: str, report: IngestReport, recorded: Path) -> list[Passage]:
+        """The passages of the file at `path`, described as the file at `recorded` (its name and source)."""
+        parsed = replace(reader_for(path).read(path), path=recorded)
         resolved = self.resolver.resolve(parsed)
-        report.conflicts.extend(Conflict(str(path), message) for message in resolved.conflicts)
-        meta = with_source(resolved.meta, file_source(path, sha256, self.store.uploads), sha256)
+        report.conflicts.extend(Conflict(str(recorded), message) for message in resolved.conflicts)
+        meta = with_source(resolved.meta, file_source(recorded, sha256, self.store.uploads), sha256)
         passages = self.segmenter.segment(meta, parsed.blocks)
         if not passages:
-            raise ReadError(path, "no citable text found")
+            raise ReadError(recorded, "no citable text found")
+        if len(passages) > MAX_PASSAGES_PER_FILE:
+            raise ReadError(
+                recorded, f"{len(passages):,} passages is over the {MAX_PASSAGES_PER_FILE:,}-passage limit for one document"
+            )
         return passages
 
     def _write(
@@ -294,8 +307,11 @@ class Ingestor:
         every = _with_sources(kept + fresh, files)
         with self.store.new_generation() as generation:
             vectors = self.store.vectors(generation)
-            vectors.delete_documents(sorted(replaced))
-            self._embed_into(vectors, fresh)
+            try:
+                vectors.delete_documents(sorted(replaced))
+                self._embed_into(vectors, fresh)
+            finally:
+                vectors.close()
             info = {"embed_model": self.embedder.model_name, "passages": len(every), "created": time.time()}
             write_generation(generation, every, files, info)
         report.removed.extend(removed)

@@ -44,3 +44,11 @@ def synthetic_assistant(index_dir: Path, chroma_url: str | None = None, **knobs:
     """The assistant over a synthetic index, embedding with the HashEmbedder it was built with."""
     settings = Settings(index_dir=index_dir, chroma_url=chroma_url)
     return Assistant(settings, embedder=HashEmbedder(), **knobs)  # type: ignore[arg-type]
+
+
+def label_text(label: str) -> str:
+    """What a reader sees of a Markdown label (ui.components.escape_label): backslash escapes and word
+    joiners gone."""
+    from ui.components import WORD_JOINER
+
+    return re.sub(r"\\(.)", r"\1", label).replace(WORD_JOINER, "")

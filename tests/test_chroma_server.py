@@ -56,7 +56,11 @@ def generations(index_dir: Path) -> list[Path]:
 
 
 def dense_top(index_dir: Path, url: str | None) -> list[tuple[str, float]]:
-    return SearchIndex.open(index_dir, url).vectors.search(HashEmbedder().embed_query(QUERY), k=3)
+    index = SearchIndex.open(index_dir, url)
+    try:
+        return index.vectors.search(HashEmbedder().embed_query(QUERY), k=3)
+    finally:
+        index.close()  # an open index holds its generation, which no ingest would then delete
 
 
 class FailingEmbedder(HashEmbedder):

@@ -105,6 +105,22 @@ def test_files_over_the_size_or_page_limit_are_refused_naming_the_limit(
         reader_for(pdf).read(pdf)
 
 
+def test_a_file_over_the_passage_limit_is_refused_naming_it_and_the_rest_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.pipeline.MAX_PASSAGES_PER_FILE", 10)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    long = docs / "long.txt"
+    long.write_text("".join(f"{n}. Widget paragraph number {n} of a long note.\n\n" for n in range(1, 31)), encoding="utf-8")
+    (docs / "short.txt").write_text("1. A short note on widgets.\n", encoding="utf-8")
+    report = Ingestor(tmp_path / "index", HashEmbedder()).ingest([docs])
+    assert [(f.path, f.error) for f in report.failed] == [
+        (str(long.resolve()), "30 passages is over the 10-passage limit for one document")
+    ]
+    assert report.added == [str((docs / "short.txt").resolve())]
+
+
 def test_links_that_loop_or_lead_nowhere_and_unreadable_folders_cost_one_line_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,3 +266,97 @@ def test_a_full_disk_mid_ingest_is_one_line_and_keeps_the_index(small_index: Pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "No space left on device" in result.stderr and "the previous index is unchanged" in result.stderr
     assert [(p.passage_id, p.text) for p in IndexStore(small_index).passages()] == before
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Every path under `root` with its modification time, size and content hash."""
+    import hashlib
+
+    return {
+        str(path): (path.lstat().st_mtime_ns, path.lstat().st_size,
+                    hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder")
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def test_questions_write_nothing_under_the_index_so_a_read_only_one_can_be_served(small_index: Path) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from assistant.service import Assistant
+    from core.settings import Settings
+
+    # Root ignores permissions, so read-only is checked as it matters: not one byte or time stamp changes.
+    before = _snapshot(small_index)
+    assistant = Assistant(Settings(index_dir=small_index), embedder=HashEmbedder())
+    assert assistant.ask("Who has a voice, not a vote?").retrieved
+    assert assistant.exact_phrase("a voice, not a vote") and assistant.search("stakeholders vote")
+    assistant.close()
+    result = CliRunner().invoke(main, ["search", "voice", "--index", str(small_index)])
+    assert result.exit_code == 0, result.output
+    assert _snapshot(small_index) == before
+
+
+def test_an_index_that_cannot_be_read_for_questions_is_one_clear_line(small_index: Path, monkeypatch) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    from index.matrix import COLUMNS, MATRIX
+    from index.store import IndexStore
+
+    # A generation written before there were vector matrices is read through a private copy of its store.
+    generation = IndexStore(small_index).require_current()
+    for name in (MATRIX, COLUMNS):
+        (generation / name).unlink()
+    monkeypatch.setattr("index.vectors.shutil.copytree", full)
+    result = CliRunner().invoke(main, ["ask", "Who has a voice?", "--index", str(small_index)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1
+    assert "cannot read the index file" in result.stderr and "No space left on device" in result.stderr
+
+
+# --- uploads: a failed version never replaces a good one --------------------------------------------------
+
+NOTE = "---\ntitle: Field notes\n---\n\n1. The observatory counted {n} lighthouse beacons.\n"
+
+
+def test_a_failed_re_upload_never_replaces_the_stored_file_and_versions_are_kept(tmp_path: Path) -> None:
+    from core.errors import GmaError
+    from index.store import IndexStore
+    from ingest.uploads import UploadStore
+
+    index = tmp_path / "index"
+    uploads = UploadStore(index / "uploads")
+    target = (index / "uploads").resolve() / "notes.md"
+    first = NOTE.format(n="fourteen").encode()
+
+    def served() -> list[str]:
+        return [p.text for p in IndexStore(index).passages()]
+
+    assert not uploads.add(Ingestor(index, HashEmbedder()), [(target, first)]).failed
+    assert target.read_bytes() == first and served() == ["The observatory counted fourteen lighthouse beacons."]
+    assert IndexStore(index).passages()[0].doc.source == str(target), "recorded under its final name"
+
+    report = uploads.add(Ingestor(index, HashEmbedder()), [(target, b"---\ntitle: Nothing\n---\n")])
+    assert [(f.path, f.error) for f in report.failed] == [(str(target), "no text found")]
+    assert target.read_bytes() == first, "the good version is still stored"
+    assert served() == ["The observatory counted fourteen lighthouse beacons."], "and still served"
+
+    with pytest.raises((GmaError, RuntimeError)):  # the ingest itself dies (here: the embedder)
+        uploads.add(Ingestor(index, HashEmbedder(fail_after=0)), [(target, NOTE.format(n="nine").encode())])
+    assert target.read_bytes() == first
+
+    second = NOTE.format(n="twenty").encode()
+    assert not uploads.add(Ingestor(index, HashEmbedder()), [(target, second)]).failed
+    assert target.read_bytes() == second and served() == ["The observatory counted twenty lighthouse beacons."]
+    versions = uploads.versions()
+    assert [(v.name, v.live, v.path.read_bytes()) for v in versions] == [
+        ("notes.md", True, second), ("notes.md", False, first)
+    ]
+    assert not list((index / "uploads" / ".incoming").iterdir()), "nothing left half-written"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 from assistant.answer import ABSTAIN_MESSAGE, Answer, AnswerSentence
 from core.models import DocumentMeta, Passage, Provenance
+from tests.fakes import label_text
 from tests.samples import VOICE_PARAGRAPHS, write_sample_corpus
 from ui import components
 
@@ -63,6 +65,26 @@ def test_escape_text_makes_markdown_and_html_inert() -> None:
     assert "*" not in shown and "$" not in shown and "[" not in shown
     assert shown.startswith("1&#46;"), "a leading '1.' must not become a Markdown list"
     assert html.unescape(shown.replace("<br>", "\n")) == "1. Decides <b>x</b> & *stars* cost $5 [see]\nnext"
+
+
+HOSTILE = "![t](http://127.0.0.1:9/beacon.png) [click](http://127.0.0.1:9/x) <img src=x> :red[red] :smile: $x$ www.example.org a@b.org"
+
+
+def test_escape_text_leaves_no_image_link_html_or_autolink() -> None:
+    shown = components.escape_text(HOSTILE)
+    assert "<img" not in shown and "](" not in shown and "![" not in shown and ":red[" not in shown
+    for trigger in ("http://", "www.", "a@", ":smile:"):
+        assert trigger not in shown, f"{trigger!r} would still be autolinked or read as a code"
+    assert html.unescape(shown.replace("<wbr>", "")) == HOSTILE, "the reader sees the text exactly"
+
+
+def test_escape_label_escapes_every_markdown_construct_and_keeps_one_line() -> None:
+    shown = components.escape_label(HOSTILE + "\n# next *line*")
+    assert "\n" not in shown
+    assert not re.search(r"(?<!\\)[!\[\]()<>*$#:]", shown), "every Markdown character is escaped"
+    assert "http:/" not in shown and "www." not in shown and "a@" not in shown
+    assert label_text(shown) == HOSTILE + " # next *line*"
+    assert components.escape_label("A/RES/80/16, para. 1") == "A/RES/80/16, para. 1", "citations read as they are"
 
 
 def test_highlight_marks_spans_and_merges_overlaps() -> None:
@@ -246,8 +268,8 @@ def open_app(index_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str | None 
 
 
 def shown(elements) -> str:  # noqa: ANN001
-    """What the user reads of some markdown elements (entities decoded)."""
-    return "\n".join(html.unescape(e.value) for e in elements)
+    """What the user reads of some markdown elements (entities decoded, the invisible <wbr> dropped)."""
+    return "\n".join(html.unescape(e.value.replace("<wbr>", "")) for e in elements)
 
 
 @pytest.mark.model
@@ -264,7 +286,7 @@ def test_ask_answers_with_citation_chips_and_keeps_the_history(ui_index: Path, m
     chip = reply.expander[0]
     assert chip.label == "[1] Example analysis, section 1"
     assert "<mark>The mechanism has two dedicated thematic groups" in "".join(m.value for m in chip.markdown)
-    assert "Symbol: —" in chip.caption[0].value and "Locator: section 1" in chip.caption[0].value
+    assert "Symbol: —" in shown(chip.caption[:1]) and "Locator: section 1" in shown(chip.caption[:1])
     assert chip.code[0].value == "Example analysis, section 1"
 
     at.chat_input[0].set_value("What is the annual budget of the secretariat in euros?").run()
@@ -362,7 +384,7 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
 
     uploader = at.file_uploader(key="library_uploads")
     uploader.set_value(("tool.exe", b"MZ\x90\x00", "application/octet-stream")).run()
-    assert any("Refused: tool.exe: unsupported file type .exe" in e.value for e in at.error)
+    assert any("Refused: tool.exe: unsupported file type .exe" in label_text(e.value) for e in at.error)
     assert [b.key for b in at.button] == ["library_reingest"], "nothing to add"
 
     uploader = at.file_uploader(key="library_uploads")
@@ -372,7 +394,7 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
     at.button(key="library_add").click().run()
     assert not at.exception, at.exception
     assert "Added 1, updated 0 document(s)" in at.success[0].value
-    failures = [e.value for e in at.error]
+    failures = [label_text(e.value) for e in at.error]
     assert len(failures) == 1 and failures[0].startswith("blank.md was not added: "), failures
     assert (library_index / "uploads" / "field-notes.md").is_file()
     assert not (library_index / "uploads" / "blank.md").exists(), "a failed new upload is not kept"
@@ -382,6 +404,27 @@ def test_library_lists_refuses_and_ingests_uploads(library_index: Path, monkeypa
     at.selectbox[0].set_value("field-notes").run()
     reader = "\n".join(html.unescape(m.value) for m in at.markdown)
     assert "**section 1** · The example observatory recorded fourteen lighthouse beacons" in reader
+
+    # A failed new version under the same name: refused, and the stored file and the index keep version 1.
+    stored = library_index / "uploads" / "field-notes.md"
+    at.file_uploader(key="library_uploads").set_value(
+        ("field-notes.md", b"---\ntitle: Example field notes\n---\n", "text/markdown")).run()
+    at.button(key="library_add").click().run()
+    assert not at.exception, at.exception
+    assert label_text(at.error[0].value).startswith("field-notes.md was not added: ")
+    assert stored.read_bytes() == NEW_DOCUMENT.encode(), "the stored original is kept"
+    versions = at.dataframe[1].value
+    assert list(versions["file"]) == ["field-notes.md"] and list(versions["version"]) == ["indexed"]
+
+    # A good new version replaces it, and the Library lists both.
+    second = NEW_DOCUMENT.replace("fourteen", "twenty")
+    at.file_uploader(key="library_uploads").set_value(("field-notes.md", second.encode(), "text/markdown")).run()
+    at.button(key="library_add").click().run()
+    assert "Added 0, updated 1 document(s)" in at.success[0].value
+    assert stored.read_text(encoding="utf-8") == second
+    assert list(at.dataframe[1].value["version"]) == ["indexed", "earlier"]
+    at.selectbox[0].set_value("field-notes").run()
+    assert "twenty lighthouse beacons" in "\n".join(m.value for m in at.markdown)
 
 
 @pytest.mark.model

@@ -1,8 +1,11 @@
 """What the pages share: safe HTML for passage text with highlights, citation chips, and small table builders.
 
 The pure functions (no Streamlit calls) are unit-tested in tests/test_ui.py; the `show_*` functions draw
-with them. Passage text is quoted exactly, so everything shown is escaped for both HTML and Markdown:
-a `*` or `$` in a UN paragraph must never turn into emphasis or LaTeX.
+with them. Every piece of text that comes from a document (titles, passage text, citations, file names,
+messages quoting them) is shown through one of two escapers: `escape_text` where the page renders HTML
+(`unsafe_allow_html=True`), `escape_label` where Streamlit renders Markdown only (widget labels, expander
+chips, `st.error`/`st.info`). A `*` or `$` in a UN paragraph must never turn into emphasis or LaTeX, and a
+planted `![x](http://host/beacon.png)` or `<img src=...>` must never reach the reader's browser as an image.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import html
 import io
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -28,6 +32,7 @@ from core.models import Passage
 from core.text import fold
 from index.reader import SearchIndex
 from index.store import UPLOADS_DIR
+from ingest.uploads import StoredVersion
 
 # What the Library page accepts; the same formats ingest.readers reads.
 UPLOAD_EXTENSIONS = ("pdf", "md", "markdown", "txt", "html", "htm")
@@ -53,6 +58,13 @@ Hit = tuple[Passage, tuple[Span, ...]]
 _MARKDOWN_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$"}
 # What would open a list, heading or quote at the start of the text ("1. Decides" is a paragraph, not a list).
 _BLOCK_START = re.compile(r"^(\s*)(?:(\d+)([.)])|([-+#>=]))")
+# Where Markdown would still make something of plain letters after its escapes are decoded: a bare URL or
+# address becomes a link (`http://…`, `www.…`, `name@host`) and `:name:` an emoji or icon. Only something
+# between the characters stops it: an empty <wbr> where HTML is rendered, a word joiner (U+2060) in a label.
+_AUTOLINK = re.compile(r"(?i)(?<=:)|(?<=\bwww)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+# What Markdown (GFM, Streamlit's `:color[…]` directives and `:emoji:` codes, `$` LaTeX) reads in a label.
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]()<>|~$:&!{}#])")
 
 
 class UploadRejected(ValueError):
@@ -65,7 +77,15 @@ def escape_text(text: str) -> str:
     escaped = html.escape(text, quote=False)
     escaped = "".join(_MARKDOWN_SPECIAL.get(c, c) for c in escaped)
     escaped = _BLOCK_START.sub(_inert_start, escaped, count=1)
+    escaped = _AUTOLINK.sub("<wbr>", escaped)
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def escape_label(text: str) -> str:
+    """Text made inert where Streamlit renders Markdown without HTML (expander and widget labels, alerts):
+    every character Markdown reads is backslash-escaped, bare links and `:codes:` are broken by an invisible
+    word joiner, and line breaks become spaces (a label is one line)."""
+    return _AUTOLINK.sub(WORD_JOINER, _LABEL_SPECIAL.sub(r"\\\1", " ".join(text.split())))
 
 
 def _inert_start(match: re.Match[str]) -> str:
@@ -199,6 +219,17 @@ def documents_frame(passages: Sequence[Passage]) -> pd.DataFrame:
     return frame.sort_values(["date", "doc_id"], ascending=[False, True], ignore_index=True)
 
 
+def versions_frame(versions: Sequence[StoredVersion]) -> pd.DataFrame:
+    """One row per stored version of an upload, as `UploadStore.versions` orders them."""
+    rows = [
+        {"file": v.name, "version": "indexed" if v.live else "earlier",
+         "saved": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(v.saved)), "size": v.size,
+         "sha256": v.sha256[:12]}
+        for v in versions
+    ]
+    return pd.DataFrame(rows, columns=["file", "version", "saved", "size", "sha256"])
+
+
 def hits_per_year(passages: Iterable[Passage], axis: range = range(0)) -> pd.DataFrame:
     """Hits counted by the year each document was adopted (else dated; undated documents left out), one row
     per year of `axis` widened to the hits' years, years without hits as zero, so the rows read as a
@@ -271,7 +302,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except GmaError as exc:
-        st.error(str(exc))
+        st.error(escape_label(str(exc)))
 
 
 def remember_document(passages: Sequence[Passage]) -> None:
@@ -285,7 +316,7 @@ def open_index(assistant: Assistant) -> SearchIndex | None:
     try:
         return assistant.current_index()
     except GmaError as exc:
-        st.error(str(exc))
+        st.error(escape_label(str(exc)))
         st.caption("Add documents on the Library page, or start the app with `gma ui --index DIR` on an index.")
         return None
 
@@ -315,5 +346,5 @@ def show_citation_chip(number: int, passage: Passage, label: str | None = None, 
                        footnotes: Sequence[Passage] = ()) -> None:
     """A numbered, expandable citation: `[n] A/RES/80/16, para. 1`, opening onto the paragraph; `label`
     (from `chip_labels`) tells it from another chip of the same citation."""
-    with st.expander(f"[{number}] {label or passage.citation}"):
+    with st.expander(f"[{number}] {escape_label(label or passage.citation)}"):
         show_passage(passage, spans, footnotes)

@@ -1,7 +1,8 @@
 """Library: what is indexed, adding documents by upload, and reading a document passage by passage.
 
 Uploads are saved only under `<index dir>/uploads/` (bare, checked file names) and ingested like
-`gma ingest`: a new index generation is published, which the Assistant picks up on its next use. That
+`gma ingest`: a new index generation is published, which the Assistant picks up on its next use. A file is
+moved into place only once its version is indexed; the versions it replaced are kept and listed. That
 folder is the upload workspace: its documents are labelled as uploads wherever they are cited, and
 "Clear uploads" takes them all out of the index (as `gma remove --uploads`), leaving the corpus as it was.
 """
@@ -17,7 +18,9 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from assistant.service import Assistant
 from core.errors import GmaError
 from core.models import Passage, Source
+from index.store import UPLOADS_DIR
 from ingest.pipeline import Ingestor, IngestReport
+from ingest.uploads import UploadStore
 from ui import components
 from ui.app import current_assistant
 
@@ -52,30 +55,16 @@ def checked_uploads(index_dir: Path, files: Sequence[UploadedFile]) -> list[tupl
         try:
             accepted.append((components.upload_target(index_dir, file.name, file.size), file))
         except components.UploadRejected as exc:
-            st.error(f"Refused: {exc}")
+            st.error(components.escape_label(f"Refused: {exc}"))
     return accepted
 
 
 def ingest_uploads(assistant: Assistant, accepted: Sequence[tuple[Path, UploadedFile]]) -> IngestReport:
-    """Save the files under uploads/ and ingest them with a progress bar; a new file that fails is removed
-    again so uploads/ holds only what the index holds."""
-    new_files = []
-    for target, file in accepted:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            new_files.append(target)
-        target.write_bytes(file.getvalue())
-    try:
-        report = with_progress(assistant, lambda ingestor: ingestor.ingest([target for target, _ in accepted]))
-    except GmaError:
-        for target in new_files:
-            target.unlink(missing_ok=True)
-        raise
-    failed = {Path(f.path).resolve() for f in report.failed}
-    for target in new_files:
-        if target.resolve() in failed:
-            target.unlink(missing_ok=True)
-    return report
+    """Ingest the files with a progress bar; each is moved into uploads/ only once its version is indexed,
+    so a version that fails never replaces the stored one the index serves (ingest/uploads.py)."""
+    uploads = UploadStore(assistant.settings.index_dir / UPLOADS_DIR)
+    files = [(target, file.getvalue()) for target, file in accepted]
+    return with_progress(assistant, lambda ingestor: uploads.add(ingestor, files))
 
 
 def with_progress(assistant: Assistant, run: Callable[[Ingestor], IngestReport]) -> IngestReport:
@@ -91,9 +80,17 @@ def with_progress(assistant: Assistant, run: Callable[[Ingestor], IngestReport])
     return report
 
 
+def show_versions(assistant: Assistant) -> None:
+    """The stored versions of each upload, the one the index was built from first."""
+    versions = UploadStore(assistant.settings.index_dir / UPLOADS_DIR).versions()
+    if versions:
+        st.subheader("Uploaded files")
+        st.dataframe(components.versions_frame(versions), hide_index=True, width="stretch")
+
+
 def show_report(report: IngestReport) -> None:
     for failure in report.failed:
-        st.error(f"{Path(failure.path).name} was not added: {failure.error}")
+        st.error(components.escape_label(f"{Path(failure.path).name} was not added: {failure.error}"))
     if report.added or report.updated:
         st.success(
             f"Added {len(report.added)}, updated {len(report.updated)} document(s): {report.passages} passages "
@@ -165,7 +162,7 @@ def document_reader(passages: Sequence[Passage]) -> None:
         return
     chosen_passages = sorted(by_doc[chosen], key=lambda p: p.ordinal)
     doc = chosen_passages[0].doc
-    st.caption(f"{doc.doc_type} · {doc.date or 'undated'} · {len(chosen_passages)} passages")
+    st.caption(components.escape_label(f"{doc.doc_type} · {doc.date or 'undated'} · {len(chosen_passages)} passages"))
     with st.container(height=READER_HEIGHT):
         for passage in chosen_passages:
             st.markdown(f"**{components.escape_text(passage.locator)}** · {components.escape_text(passage.text)}",
@@ -182,6 +179,7 @@ def render(assistant: Assistant) -> None:
         passages = indexed_passages(assistant)  # clearing the uploads published a new generation
     with documents:
         show_documents(passages)
+    show_versions(assistant)
     document_reader(passages)
 
 

@@ -49,8 +49,9 @@ def pick_paragraph(index: SearchIndex, documents: list[DocumentMeta]) -> str:
 
 def show_history(history: ParagraphHistory) -> None:
     st.markdown(f"#### {components.escape_text(history.cited.citation)}", unsafe_allow_html=True)
-    st.caption(f"First seen {history.first_seen or 'undated'} · worded as now since "
-               f"{history.unchanged_since or 'undated'} · {len(history.versions)} version(s), oldest first")
+    st.caption(components.escape_label(f"First seen {history.first_seen or 'undated'} · worded as now since "
+                                       f"{history.unchanged_since or 'undated'} · {len(history.versions)} version(s), "
+                                       "oldest first"))
     for version in history.versions:
         passage = version.passage
         st.markdown(f"**{components.escape_text(passage.citation)}**", unsafe_allow_html=True)
