@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from assistant.query import NUMBER, Query, expand_acronyms
 from assistant.retriever import SearchResult
 from core.models import Passage
@@ -140,6 +142,23 @@ class Answer:
         }
 
 
+class WordVectors:
+    """The embedder's vectors of single words, kept while an index version is open: questions about the same
+    documents compare the same passage words, and each is embedded once (the corpus has some 20,000
+    distinct words: at most about 30 MB)."""
+
+    def __init__(self, embedder: TextEmbedder) -> None:
+        self.embedder = embedder
+        self._known: dict[str, np.ndarray] = {}
+
+    def of(self, words: list[str]) -> np.ndarray:
+        """One row per word, in order."""
+        missing = [w for w in dict.fromkeys(words) if w not in self._known]
+        if missing:
+            self._known.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
+        return np.vstack([self._known[w] for w in words])
+
+
 @dataclass(frozen=True)
 class _Candidate:
     text: str
@@ -167,10 +186,14 @@ class ExtractiveAnswerer:
     'It proposed a streamlined model of two integrated ... DTGs ... [UNIDIR chapter, section 2.4]'
     """
 
-    def __init__(self, index: SearchIndex, embedder: TextEmbedder, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
+    def __init__(
+        self, index: SearchIndex, embedder: TextEmbedder, policy: AnswerPolicy = DEFAULT_POLICY,
+        words: WordVectors | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.policy = policy
+        self.words = words or WordVectors(embedder)  # shared by the answerers of one index version
 
     def answer(self, result: SearchResult) -> Answer:
         started = time.perf_counter()
@@ -270,14 +293,18 @@ class ExtractiveAnswerer:
         of theirs within `synonym_similarity` of it in the dense model's space. The model, not a list of
         pairs, knows that "entry" into force is what "enter" asks about (MiniLM: 0.78), and that "chair"
         is not "elect" (0.35)."""
-        stems = {w: tokenize([w])[0] for w in dict.fromkeys(_WORD.findall(question.lower()))}
+        asked = list(dict.fromkeys(_WORD.findall(question.lower())))
+        stems = dict(zip(asked, tokenize(asked), strict=True))
         missing = [w for w, terms in stems.items() if terms and not _holds_all(set(terms), present)]
         if not missing:
             return set()
-        words = sorted({w for p in passages for w in _WORD.findall(p.text.lower())})
+        # one surface form per stem of the passages' content words: "entry" stands for "entries"
+        read = sorted({w for p in passages for w in _WORD.findall(p.text.lower())})
+        forms = {tuple(terms): w for w, terms in zip(read, tokenize(read), strict=True) if terms}
+        words = sorted(forms.values())
         if not words:
             return set()
-        similarity = self.embedder.embed_documents(missing) @ self.embedder.embed_documents(words).T
+        similarity = self.words.of(missing) @ self.words.of(words).T
         return {t for w, row in zip(missing, similarity, strict=True) if row.max() >= self.policy.synonym_similarity for t in stems[w]}
 
     def _reranked(self, result: SearchResult) -> list[_Candidate]:

@@ -19,6 +19,7 @@ from assistant.answer import (
     AnswerPolicy,
     AnswerSentence,
     ExtractiveAnswerer,
+    WordVectors,
 )
 from assistant.docdiff import DocumentDiff, diff_documents
 from assistant.history import ParagraphHistory, paragraph_history
@@ -50,6 +51,10 @@ class _Opened:
     @cached_property
     def searcher(self) -> HybridSearcher:
         return HybridSearcher(self.index, self.embedder(), self.weights)
+
+    @cached_property
+    def words(self) -> WordVectors:
+        return WordVectors(self.embedder())
 
     @cached_property
     def phrases(self) -> PhraseSearcher:
@@ -135,7 +140,7 @@ class Assistant:
         self, query: Query, opened: _Opened, k: int, filters: Filters | None, llm: str | None,
         on_text: Callable[[str], None] | None,
     ) -> Answer:
-        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy)
+        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy, opened.words)
         backend = llm or self.settings.llm
         parts = question_parts(query.text)
         if len(parts) > 1 and not backend:

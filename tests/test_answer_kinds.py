@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer import ExtractiveAnswerer
+from assistant.answer import ExtractiveAnswerer, WordVectors
 from assistant.service import Assistant
 from core.vocabulary import states_named
 from ingest.pipeline import Ingestor
@@ -142,3 +142,15 @@ def test_the_packaged_model_joins_inflections_the_stemmer_keeps_apart_and_nothin
     present = extractive._terms_of([passage])
     assert extractive._near_synonyms("When did the accord enter into force?", [passage], present) == {"enter"}
     assert extractive._near_synonyms("Whom did the accord elect?", [passage], present) == set()
+
+
+def test_word_vectors_embed_each_word_once_for_the_life_of_an_index_version() -> None:
+    embedder = HashEmbedder()
+    words = WordVectors(embedder)
+    first = words.of(["entry", "force", "entry"])
+    assert first.shape == (3, embedder.dimension) and np.array_equal(first[0], first[2])
+    again = words.of(["force", "entry"])
+    assert embedder.calls == 1, "words already embedded are not embedded again"
+    assert np.array_equal(again[1], first[0])
+    words.of(["accord"])
+    assert embedder.calls == 2
