@@ -130,11 +130,12 @@ def ask(driver: Any, url: str, question: str = QUESTION) -> tuple[str, list[Any]
             text = message.text
             for chip in chips:
                 text = text.replace(chip.text, "")
-            if chips and MARKER.search(text):
+            markers = {int(n) for n in MARKER.findall(text)}
+            if chips and markers and max(markers) <= len(chips):
                 return text, chips
         return None
 
-    # The answer's text is drawn before its chips, so wait for both.
+    # The answer's text is drawn before its chips, and the chips one by one: wait until every marker's is.
     return WebDriverWait(driver, ANSWER_SECONDS).until(cited_answer)
 
 
