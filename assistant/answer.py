@@ -111,6 +111,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     message: str = ""
     notice: str = ""  # said beside the answer, e.g. that a question not in English was searched as written
+    short: str = ""  # the span of the first sentence that answers a when / how many / which / who question
+    closest: AnswerSentence | None = None  # when abstaining: the best sentence found, shown as not an answer
+    signals: dict[str, float] = field(default_factory=dict)  # what the decision to answer read (extractive)
 
     @property
     def abstained(self) -> bool:
@@ -139,6 +142,13 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "message": self.message,
             "notice": self.notice,
+            "short_answer": self.short,
+            "closest": self.closest and {
+                "sentence": self.closest.text,
+                "citation": "; ".join(p.citation for p in self.closest.passages),
+                "passage_id": self.closest.passages[0].passage_id,
+            },
+            "signals": {name: round(value, 4) for name, value in self.signals.items()},
         }
 
 
@@ -160,6 +170,14 @@ class WordVectors:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """What the answerer would say for a search result, and the signals its decision to say it reads."""
+
+    sentences: tuple[AnswerSentence, ...]
+    signals: dict[str, float]
+
+
+@dataclass(frozen=True)
 class _Candidate:
     text: str
     passage: Passage
@@ -169,7 +187,7 @@ class _Candidate:
     rank: int
     sentence_id: str
     quoted: bool = False
-    focused: bool = True
+    focus_held: float = 1.0
     holds_focus: bool = False
     similarity: float = 0.0
     score: float = 0.0
@@ -197,26 +215,36 @@ class ExtractiveAnswerer:
 
     def answer(self, result: SearchResult) -> Answer:
         started = time.perf_counter()
-        sentences = self.compose(result)
+        draft = self.draft(result)
+        answered = draft.sentences if self.accepts(draft) else ()
         return Answer(
             question=result.query.text,
-            sentences=tuple(sentences),
+            sentences=answered,
             retrieved=tuple(result.passages),
             timings_ms={"answer": (time.perf_counter() - started) * 1000},
-            message="" if sentences else ABSTAIN_MESSAGE,
+            message="" if answered else ABSTAIN_MESSAGE,
+            closest=None if answered or not draft.sentences else draft.sentences[0],
+            signals=draft.signals,
         )
 
-    def compose(self, result: SearchResult) -> list[AnswerSentence]:
-        """The answer's sentences for a search result; empty when the support is too weak."""
+    def accepts(self, draft: Draft) -> bool:
+        """Whether the draft is supported well enough to be the answer."""
+        signals, policy = draft.signals, self.policy
+        if not draft.sentences or signals["score"] < policy.min_score:
+            return False
+        if not (signals["focus_held"] == 1.0 or signals["quoted"]):
+            return False
+        if signals["asks_actor"] and not (signals["sentence_focus"] or signals["quoted"]):
+            return False
+        return bool(signals["kind"])
+
+    def draft(self, result: SearchResult) -> Draft:
+        """The sentences that would answer, best first, and the signals of how well they are supported."""
         query = result.query
         candidates = _trusted_first(self._reranked(result), self.policy.keep_ratio)
-        if not candidates or candidates[0].score < self.policy.min_score:
-            return []
+        if not candidates:
+            return Draft((), {})
         best = candidates[0]
-        if not (best.focused or best.quoted):
-            return []
-        if query.asks_actor and not (best.holds_focus or best.quoted):
-            return []
         chosen = [best]
         for candidate in candidates[1:]:
             if len(chosen) >= self.policy.max_sentences or candidate.score < self.policy.keep_ratio * best.score:
@@ -230,7 +258,18 @@ class ExtractiveAnswerer:
             if query.asks_attribution or query.asks_source:
                 already = [p for s in sentences for p in s.passages]
                 sentences += self._footnotes_of(candidate, already, sources=query.asks_source)
-        return sentences if _answers_the_kind_of_question(query, sentences, self.policy) else []
+        signals = {
+            "score": best.score,
+            "similarity": best.similarity,
+            "coverage": best.coverage,
+            "focus_held": best.focus_held,
+            "sentence_focus": float(best.holds_focus),
+            "rank": 1 / (best.rank + 1),
+            "quoted": float(best.quoted),
+            "asks_actor": float(query.asks_actor),
+            "kind": float(_answers_the_kind_of_question(query, sentences, self.policy)),
+        }
+        return Draft(tuple(sentences), signals)
 
     def _candidates(self, result: SearchResult) -> list[_Candidate]:
         weights = self._term_weights(result.query)
@@ -243,7 +282,7 @@ class ExtractiveAnswerer:
         focus = {t for t, w in weights.items() if w >= self.policy.focus_ratio * rarest}
         present = self._terms_of(result.passages)
         present |= self._near_synonyms(result.query.text, result.passages, present)
-        focused = _holds_all(focus, present)
+        focus_held = sum(_holds_all({t}, present) for t in focus) / len(focus)
         for rank, passage in self._quotable(result):
             # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
             frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context} {passage.doc.title}"))
@@ -257,7 +296,7 @@ class ExtractiveAnswerer:
                 candidates.append(
                     _Candidate(
                         text, passage, start, end, 1.0 if quoted else coverage, rank, passage.sentence_id(number),
-                        quoted, focused, _holds_all(focus, present),
+                        quoted, focus_held, _holds_all(focus, present),
                     )
                 )
         return sorted(candidates, key=lambda c: (-c.coverage, c.rank))

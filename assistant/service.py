@@ -177,6 +177,8 @@ class Assistant:
         sentences: list[AnswerSentence] = []
         retrieved: dict[str, Passage] = {}
         unsupported: list[str] = []
+        signals: dict[str, float] = {}
+        closest: AnswerSentence | None = None
         timings: dict[str, float] = {"retrieve": 0.0, "answer": 0.0}
         for part in parts:
             started = time.perf_counter()
@@ -188,10 +190,14 @@ class Assistant:
             retrieved.update({p.passage_id: p for p in answer.retrieved if p.passage_id not in retrieved})
             if answer.abstained:
                 unsupported.append(part.split("?", 1)[0] + "?")
+                closest = closest or answer.closest
+            # the answer is as well supported as its weakest part
+            signals = {name: min(value, signals.get(name, value)) for name, value in answer.signals.items()}
         message = ABSTAIN_MESSAGE if not sentences else ""
         if sentences and unsupported:
             message = "The documents do not support an answer to: " + "; ".join(f"\u201c{u}\u201d" for u in unsupported)
-        return Answer(question, tuple(sentences), tuple(list(retrieved.values())[:k]), timings, message)
+        return Answer(question, tuple(sentences), tuple(list(retrieved.values())[:k]), timings, message,
+                      closest=None if sentences else closest, signals=signals)
 
     def history(self, citation: str) -> ParagraphHistory:
         """The cited paragraph's versions across its series, oldest first (assistant/history.py).
