@@ -23,7 +23,8 @@ _ESCAPE_SEQUENCE = re.compile(
     r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b[ -~]?"
 )
 
-_SYMBOL = re.compile(
+# A symbol as questions and passages write it: "A/RES/80/16", "A/80/257", "resolution 80/16", "decision 79/512", "80/16".
+SYMBOL = re.compile(
     r"\b(?:(A/RES/|A/)(\d{2,3})/(\d{1,4})|(?:resolutions?|res\.?|decision)\s+(\d{2,3})/(\d{1,4})|(\d{2})/(\d{1,3}))\b",
     re.IGNORECASE,
 )
@@ -124,7 +125,7 @@ class Query:
 
     def gives_count(self, text: str) -> bool:
         """Whether the text puts a number before what the question counts ("21 members", "two groups")."""
-        return bool(self.counted) and bool(_count_of(self.counted).search(text))
+        return bool(self.counted) and bool(count_of(self.counted).search(text))
 
 
 def clean_question(text: str) -> str:
@@ -180,14 +181,10 @@ def analyse(text: str) -> Query:
     """
     symbols: list[str] = []
     numbers: list[str] = []
-    for match in _SYMBOL.finditer(text):
-        prefix, session, number = match.group(1), match.group(2), match.group(3)
-        if prefix:
-            symbols.append(f"{prefix.upper()}{session}/{number}")
-        else:
-            session, number = match.group(4) or match.group(6), match.group(5) or match.group(7)
-            symbols.append(f"A/RES/{session}/{number}")
-        numbers.append(f"{session}/{number}")
+    for match in SYMBOL.finditer(text):
+        symbol, number = symbol_of(match)
+        symbols.append(symbol)
+        numbers.append(number)
     return Query(
         text=text,
         expanded=expand_acronyms(text),
@@ -205,6 +202,16 @@ def analyse(text: str) -> Query:
         states=frozenset(states_named(text)),
         counted=_counted(text),
     )
+
+
+def symbol_of(match: re.Match[str]) -> tuple[str, str]:
+    """The symbol a SYMBOL match names, with its session/number: ("A/RES/80/16", "80/16") for
+    "resolution 80/16" or "80/16"; a symbol written out keeps its prefix ("A/80/257", "80/257")."""
+    prefix, session, number = match.group(1), match.group(2), match.group(3)
+    if prefix:
+        return f"{prefix.upper()}{session}/{number}", f"{session}/{number}"
+    session, number = match.group(4) or match.group(6), match.group(5) or match.group(7)
+    return f"A/RES/{session}/{number}", f"{session}/{number}"
 
 
 def expand_acronyms(text: str) -> str:
@@ -225,7 +232,7 @@ def _locators(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=64)
-def _count_of(stems: tuple[str, ...]) -> re.Pattern[str]:
+def count_of(stems: tuple[str, ...]) -> re.Pattern[str]:
     """A number, then up to two words, then one of the stems: compiled once per question, not per passage."""
     counted = "|".join(re.escape(stem) for stem in stems)
     return re.compile(rf"(?:{NUMBER.pattern})\s+(?:[\w-]+\s+){{0,2}}?(?:{counted})", re.IGNORECASE)

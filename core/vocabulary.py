@@ -54,6 +54,10 @@ def expansions(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# The months as English (and UN documents) name them, in order: dates are read with them.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
 # The subject of the corpus: a question that names no other subject is about this one.
 DOMAIN = re.compile(
     r"\b(ICTs?|information and communications? technolog\w*|information and telecommunications|cyber\w*|"
@@ -104,9 +108,9 @@ MEMBER_STATES = (
     "United States", "Uruguay", "Uzbekistan", "Vanuatu", "Venezuela", "Viet Nam", "Yemen", "Zambia",
     "Zimbabwe", "European Union",
 )
-_MEMBER_STATE = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(MEMBER_STATES, key=len, reverse=True)) + r")\b")
+MEMBER_STATE = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(MEMBER_STATES, key=len, reverse=True)) + r")\b")
 
 
 def states_named(text: str) -> set[str]:
     """The Member States (and the European Union) the text names."""
-    return set(_MEMBER_STATE.findall(text))
+    return set(MEMBER_STATE.findall(text))

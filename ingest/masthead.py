@@ -15,8 +15,9 @@ from datetime import date as Date
 
 from core.marks import without_marks
 from core.models import Block, BlockKind
+from core.vocabulary import MONTHS
 
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = [month.lower() for month in MONTHS]
 DATE_TEXT = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 # A UN symbol: its organ (A, S, E), then RES/session/number, session/number, a subsidiary body
 # (A/AC.292/2025/INF/5) or a committee draft (A/C.1/80/L.20); revisions and addenda may follow.
