@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.query import NUMBER, Query, expand_acronyms
 from assistant.retriever import SearchResult
+from assistant.short_answer import short_answer
 from core.models import Passage
 from core.settings import require_valid_knobs
 from core.text import fold
@@ -223,6 +224,7 @@ class ExtractiveAnswerer:
             retrieved=tuple(result.passages),
             timings_ms={"answer": (time.perf_counter() - started) * 1000},
             message="" if answered else ABSTAIN_MESSAGE,
+            short=short_answer(result.query, answered),
             closest=None if answered or not draft.sentences else draft.sentences[0],
             signals=draft.signals,
         )

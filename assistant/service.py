@@ -179,12 +179,14 @@ class Assistant:
         unsupported: list[str] = []
         signals: dict[str, float] = {}
         closest: AnswerSentence | None = None
+        shorts: list[str] = []
         timings: dict[str, float] = {"retrieve": 0.0, "answer": 0.0}
         for part in parts:
             started = time.perf_counter()
             result = searcher.search(analyse(part), k, filters)
             timings["retrieve"] += (time.perf_counter() - started) * 1000
             answer = answerer.answer(result)
+            shorts.append(answer.short)
             timings["answer"] += answer.timings_ms.get("answer", 0.0)
             sentences += [s for s in answer.sentences if all(s.text != kept.text for kept in sentences)]
             retrieved.update({p.passage_id: p for p in answer.retrieved if p.passage_id not in retrieved})
@@ -196,8 +198,9 @@ class Assistant:
         message = ABSTAIN_MESSAGE if not sentences else ""
         if sentences and unsupported:
             message = "The documents do not support an answer to: " + "; ".join(f"\u201c{u}\u201d" for u in unsupported)
+        short = "; ".join(shorts) if all(shorts) else ""  # one part's span alone would pass for the whole answer
         return Answer(question, tuple(sentences), tuple(list(retrieved.values())[:k]), timings, message,
-                      closest=None if sentences else closest, signals=signals)
+                      short=short, closest=None if sentences else closest, signals=signals)
 
     def history(self, citation: str) -> ParagraphHistory:
         """The cited paragraph's versions across its series, oldest first (assistant/history.py).

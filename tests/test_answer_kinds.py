@@ -154,3 +154,26 @@ def test_word_vectors_embed_each_word_once_for_the_life_of_an_index_version() ->
     assert np.array_equal(again[1], first[0])
     words.of(["accord"])
     assert embedder.calls == 2
+
+
+def test_an_answer_leads_with_the_span_that_answers_and_keeps_its_cited_text(answerer: Assistant) -> None:
+    count = answerer.ask("How many dedicated thematic groups does the mechanism have?")
+    assert count.short == "two" and count.to_json()["short_answer"] == "two"
+    assert count.text.startswith("The mechanism has two dedicated thematic groups"), "the cited text is unchanged"
+    assert answerer.ask("When was resolution 99/4 adopted?").short == "4 December 2094"
+    assert answerer.ask("Which resolution created the example board?").short == "A/RES/99/4", "from its footnote"
+    states = answerer.ask("Which States were permitted to vote in the example assembly until the end of the session?")
+    assert states.short == "Chile and Norway"
+    both = answerer.ask("When was resolution 99/4 adopted, and how many dedicated thematic groups does the mechanism have?")
+    assert both.short == "4 December 2094; two"
+    assert answerer.ask("Who audits the accounts of the example working group?").short == ""
+
+
+def test_an_abstention_offers_its_closest_sentence_as_no_answer(answerer: Assistant) -> None:
+    answer = answerer.ask("What is the annual budget of the secretariat in euros?")
+    assert answer.abstained and answer.short == ""
+    assert answer.closest is not None and answer.closest.text in answer.closest.passages[0].text
+    shown = answer.to_json()
+    assert shown["answer"] == "" and shown["short_answer"] == ""
+    assert shown["closest"]["sentence"] == answer.closest.text
+    assert shown["closest"]["citation"] == answer.closest.passages[0].citation

@@ -109,7 +109,16 @@ def test_ask_answers_as_the_cli_does(client: httpx.Client, cli_json) -> None:
     assert {"question", "answer", "abstained", "citations", "retrieved", "timings_ms"} <= set(answer)
     assert not answer["abstained"] and answer["citations"]
     assert set(answer["timings_ms"]) >= {"retrieve", "answer"}
+    assert answer["short_answer"] == "two" and answer["closest"] is None
     assert without_timings(answer) == without_timings(cli_json("ask", QUESTION))
+
+
+def test_an_abstention_over_http_carries_the_closest_sentence(client: httpx.Client) -> None:
+    answer = client.post("/ask", json={"question": "What is the annual budget of the secretariat in euros?"}).json()
+    assert answer["abstained"] and answer["answer"] == "" and answer["short_answer"] == ""
+    closest = answer["closest"]
+    assert closest["sentence"] and closest["citation"]
+    assert any(p["text"].find(closest["sentence"]) >= 0 for p in answer["retrieved"]), "a sentence of a passage read"
 
 
 def test_ask_takes_k(client: httpx.Client, cli_json) -> None:
