@@ -286,8 +286,12 @@ def ask(question: str, k: int, llm: str | None, llm_timeout: float | None, index
         click.echo(f"note: {answer.notice}", err=True)
     if answer.abstained:
         click.echo(answer.message)
+        if answer.closest:
+            _say(f"Closest sentence (not an answer): {answer.closest.rendered}")
         shown, heading = answer.retrieved[:3], "Closest passages:"
     else:
+        if answer.short:  # the span that answers a when / how many / which question, before its sentences
+            _say(f"Answer: {answer.short}")
         _say(answer.text)
         if answer.message:  # the generative answerer's: what it removed, or why it fell back
             click.echo(f"note: {answer.message}", err=True)

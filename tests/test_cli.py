@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from assistant.answer import ABSTAIN_MESSAGE
 from assistant.cli import EXIT_PARTIAL, main
 from index.store import IndexStore
 
@@ -109,3 +110,32 @@ def test_sigkill_mid_ingest_leaves_the_previous_index_answering(docs: Path, tmp_
     assert [(p.passage_id, p.text) for p in store.passages()] == before
     report = subprocess.run([*gma, "ingest", str(docs), "--json"], env=env, check=True, capture_output=True, text=True)
     assert json.loads(report.stdout)["added"] == 200
+
+
+def test_ask_prints_the_short_answer_first_and_on_abstaining_the_closest_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest.pipeline import Ingestor
+    from tests.fakes import HashEmbedder
+    from tests.samples import write_sample_corpus
+
+    (tmp_path / "docs").mkdir()
+    index = tmp_path / "idx"
+    Ingestor(index, HashEmbedder()).ingest([write_sample_corpus(tmp_path / "docs")])
+    monkeypatch.setattr("assistant.service.Embedder", lambda *a, **k: HashEmbedder())
+    runner = CliRunner()
+
+    answered = runner.invoke(main, ["ask", "How many dedicated thematic groups does the mechanism have?", "--index", str(index)])
+    assert answered.exit_code == 0, answered.output
+    lines = answered.stdout.splitlines()
+    assert lines[0] == "Answer: two"
+    assert lines[1].startswith("The mechanism has two dedicated thematic groups") and "[Example analysis, section 1]" in lines[1]
+
+    abstained = runner.invoke(main, ["ask", "What is the annual budget of the secretariat in euros?", "--index", str(index)])
+    assert abstained.exit_code == 0, abstained.output
+    lines = abstained.stdout.splitlines()
+    assert lines[0] == ABSTAIN_MESSAGE
+    closest = json.loads(runner.invoke(main, ["ask", "What is the annual budget of the secretariat in euros?",
+                                              "--index", str(index), "--json"]).stdout)["closest"]
+    assert lines[1] == f"Closest sentence (not an answer): {closest['sentence']} [{closest['citation']}]"
+    assert "Closest passages:" in lines and not any(line.startswith("Answer:") for line in lines)
