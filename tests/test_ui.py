@@ -117,6 +117,22 @@ def test_numbered_answer_marks_each_sentence_with_its_chip_numbers() -> None:
     assert components.chip_labels(answer.citations) == ["A/RES/99/1, para. 1", "A/RES/99/1, para. 2"]
 
 
+def test_the_short_answer_leads_in_bold_and_is_marked_where_it_stands_as_a_whole_word() -> None:
+    first = _passage("The network has two groups <b>now</b>.")
+    second = _passage("It met on 8 December 2091.", locator="para. 2", ordinal=1)
+    sentences = (AnswerSentence(first.text, (first,)), AnswerSentence(second.text, (second,)))
+    answer = Answer("q?", sentences, retrieved=(first, second), short="two")
+    assert components.word_spans(first.text, "two") == [(16, 19)], "not the 'two' inside 'network'"
+    assert components.short_answer_line(answer) == "**Answer: two**"
+    assert components.numbered_answer(answer).startswith("The network has <mark>two</mark> groups &lt;b&gt;now")
+    both = Answer("q?", sentences, retrieved=(first, second), short="two; 8 December 2091")
+    assert components.short_answer_marks(both) == {0: [(16, 19)], 1: [(10, 25)]}, "each part where it stands"
+    assert components.short_answer_line(Answer("q?", sentences, retrieved=(first,))) == ""
+    assert "<mark>" not in components.numbered_answer(Answer("q?", sentences, retrieved=(first,)))
+    planted = Answer("q?", (AnswerSentence("Met on *1 May* <img src=x>.", (first,)),), (first,), short="*1 May* <img src=x>")
+    assert "<img" not in components.short_answer_line(planted) + components.numbered_answer(planted)
+
+
 def test_chip_labels_never_repeat() -> None:
     other_doc = DocumentMeta(doc_id="notes-b", title="Notes", doc_type="commentary", date="2090-01-02")
     same_title = DocumentMeta(doc_id="notes-a", title="Notes", doc_type="commentary", date="2090-01-01")
@@ -300,6 +316,32 @@ def test_ask_answers_with_citation_chips_and_keeps_the_history(ui_index: Path, m
     at.chat_input[0].set_value("Quels sont les deux groupes thématiques du mécanisme ?").run()
     assert not at.exception, at.exception
     assert at.chat_message[5].info[0].value.startswith("The question looks French"), "searched as written, and said"
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_ask_leads_with_the_short_answer_and_shows_the_closest_passage_as_no_answer(
+    ui_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.ask_page import CLOSEST_LABEL
+
+    at = open_app(ui_index, monkeypatch)
+    at.chat_input[0].set_value("How many dedicated thematic groups does the mechanism have?").run()
+    assert not at.exception, at.exception
+    reply = at.chat_message[1]
+    assert reply.markdown[0].value == "**Answer: two**", "the short answer comes first"
+    assert "The mechanism has <mark>two</mark> dedicated thematic groups" in reply.markdown[1].value
+
+    at.chat_input[0].set_value("What is the annual budget of the secretariat in euros?").run()
+    assert not at.exception, at.exception
+    abstention = at.chat_message[3]
+    assert abstention.warning[0].value == ABSTAIN_MESSAGE
+    assert abstention.caption[0].value == CLOSEST_LABEL
+    sentence = html.unescape(abstention.markdown[0].value.replace("<wbr>", "")).strip("\u201c\u201d")
+    chip = abstention.expander[0]
+    assert f"<mark>{sentence}</mark>" in shown(chip.markdown), "the sentence highlighted in its passage"
+    labels = [e.label for e in abstention.expander]
+    assert len(labels) == len(set(labels)) <= 3, "the closest passage is not shown twice"
 
 
 @pytest.mark.model

@@ -19,6 +19,7 @@ HISTORY_KEY = "ask_history"
 EXTRACTIVE = "extractive (default)"
 # Closest passages offered for reading when the assistant abstains.
 CLOSEST_SHOWN = 3
+CLOSEST_LABEL = "Closest passage found — not an answer: its highlighted sentence may not answer the question."
 
 
 def choose_backend(configured: str | None) -> str | None:
@@ -37,13 +38,10 @@ def show_answer(assistant: Assistant, answer: Answer) -> None:
         st.info(answer.notice)
     if answer.abstained:
         st.warning(answer.message or "No answer found in the indexed documents.")
-        closest = answer.retrieved[:CLOSEST_SHOWN]
-        if closest:
-            st.caption("The closest passages, for reading:")
-        for number, (passage, label) in enumerate(zip(closest, components.chip_labels(closest), strict=True), 1):
-            components.show_citation_chip(number, passage, label,
-                                          footnotes=assistant.current_index().get(passage.footnotes))
+        show_closest(assistant, answer)
         return
+    if answer.short:
+        st.markdown(components.short_answer_line(answer), unsafe_allow_html=True)
     st.markdown(components.numbered_answer(answer), unsafe_allow_html=True)
     if answer.message:
         st.info(answer.message)
@@ -55,6 +53,26 @@ def show_answer(assistant: Assistant, answer: Answer) -> None:
     timings = " · ".join(f"{stage} {ms:.0f} ms" for stage, ms in answer.timings_ms.items())
     if timings:
         st.caption(timings)
+
+
+def show_closest(assistant: Assistant, answer: Answer) -> None:
+    """What an abstention offers for reading: the best sentence found, labelled as not an answer and
+    highlighted in its passage, then the other closest passages (CLOSEST_SHOWN passages in all, none twice)."""
+    best = answer.closest
+    lead = list(best.passages[:1]) if best else []
+    others = [p for p in answer.retrieved if all(p.passage_id != q.passage_id for q in lead)]
+    shown = lead + others[: CLOSEST_SHOWN - len(lead)]
+    labels = components.chip_labels(shown)
+    for number, (passage, label) in enumerate(zip(shown, labels, strict=True), 1):
+        spans: list[components.Span] = []
+        if best and number == 1:
+            st.caption(CLOSEST_LABEL)
+            st.markdown(f"\u201c{components.escape_text(best.text)}\u201d", unsafe_allow_html=True)
+            spans = components.supporting_spans(passage, [best])
+        elif number == len(lead) + 1:
+            st.caption("Other close passages, for reading:" if lead else "The closest passages, for reading:")
+        components.show_citation_chip(number, passage, label, spans,
+                                      footnotes=assistant.current_index().get(passage.footnotes))
 
 
 def render(assistant: Assistant, configured_llm: str | None) -> None:

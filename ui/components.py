@@ -139,6 +139,12 @@ def find_spans(text: str, needle: str) -> list[Span]:
     return spans
 
 
+def word_spans(text: str, needle: str) -> list[Span]:
+    """`find_spans` of whole words only: "two" in "two groups", not the "two" inside "network"."""
+    return [(start, end) for start, end in find_spans(text, needle)
+            if not (start > 0 and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum())]
+
+
 def supporting_spans(passage: Passage, sentences: Sequence[AnswerSentence]) -> list[Span]:
     """The spans of `passage` holding the answer sentences that cite it (a generative answer's paraphrase
     may hold none)."""
@@ -165,12 +171,36 @@ def chip_labels(passages: Sequence[Passage]) -> list[str]:
 
 def numbered_answer(answer: Answer) -> str:
     """The answer's text, escaped, each sentence followed by the numbers of the chips of its passages
-    (`answer.citations` order): "… groups. [1] … text. [1][2]"."""
+    (`answer.citations` order): "… groups. [1] … text. [1][2]"; the short answer (`answer.short`) is
+    marked where it first stands."""
     numbers = {p.passage_id: n for n, p in enumerate(answer.citations, 1)}
+    marks = short_answer_marks(answer)
     return " ".join(
-        escape_text(sentence.text) + " " + "".join(f"&#91;{numbers[p.passage_id]}&#93;" for p in sentence.passages)
-        for sentence in answer.sentences
+        highlight(sentence.text, marks.get(n, ())) + " "
+        + "".join(f"&#91;{numbers[p.passage_id]}&#93;" for p in sentence.passages)
+        for n, sentence in enumerate(answer.sentences)
     )
+
+
+def short_answer_marks(answer: Answer) -> dict[int, list[Span]]:
+    """Where the short answer stands: {sentence number: [its span]} for the first sentence holding each of its
+    parts (a two-part question's short answers are joined by "; "); empty without a short answer."""
+    if not answer.short:
+        return {}
+    whole = any(word_spans(sentence.text, answer.short) for sentence in answer.sentences)
+    marks: dict[int, list[Span]] = {}
+    for part in dict.fromkeys([answer.short] if whole else answer.short.split("; ")):
+        for n, sentence in enumerate(answer.sentences):
+            found = word_spans(sentence.text, part)
+            if found:
+                marks.setdefault(n, []).append(found[0])
+                break
+    return marks
+
+
+def short_answer_line(answer: Answer) -> str:
+    """The short answer as the first line of the reply, escaped and in bold: "**Answer: 8 December 2025**"."""
+    return f"**Answer: {escape_text(answer.short)}**" if answer.short else ""
 
 
 def upload_target(index_dir: Path, name: str, size: int) -> Path:
