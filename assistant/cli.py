@@ -166,7 +166,9 @@ def search(
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
     results = payload["results"]
-    if not results:
+    if payload.get("notice"):
+        click.echo(f"note: {payload['notice']}", err=True)
+    elif not results:
         click.echo("No passage found.")
     for number, result in enumerate(results, 1):
         _say(f"[{number}] {result['citation']} ({result['date'] or 'undated'}) score {result['score']:.4f}")

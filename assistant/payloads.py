@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.phrase import chronological
+from assistant.phrase import chronological, similar_shortfall
 from assistant.service import Assistant
 from index.reader import Filters, SearchIndex
 
@@ -14,11 +14,13 @@ def search_payload(
     assistant: Assistant, query: str, k: int, filters: Filters, *, phrase: bool = False, similar: bool = False
 ) -> dict[str, Any]:
     """`gma search --json`: ranked passages; with `phrase` every exact use, first use first (k does not
-    apply, as in the CLI); with `similar` near-paraphrases by embedding. `query` is echoed as given."""
+    apply, as in the CLI); with `similar` near-paraphrases by embedding, and a `notice` saying why fewer
+    than k came back. `query` is echoed as given."""
     if phrase:
         results = [hit.to_dict() for hit in assistant.exact_phrase(query, filters, limit=None)]
     elif similar:
         results = [p.to_dict() for p in assistant.similar_wording(query, k, filters)]
+        return {"query": query, "results": results, "notice": similar_shortfall(len(results), k, bool(filters))}
     else:
         results = [p.to_dict() for p in assistant.search(query, k, filters)]
     return {"query": query, "results": results}

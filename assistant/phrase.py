@@ -40,6 +40,17 @@ class PhraseHit:
         return {**self.passage.to_dict(), "matches": [list(span) for span in self.spans]}
 
 
+def similar_shortfall(found: int, asked: int, filtered: bool) -> str:
+    """Why a similar-wording search returned fewer passages than asked ("" when it did not): the others
+    fall under the similarity floor (with the filters, if any)."""
+    if found >= asked:
+        return ""
+    where = " under these filters" if filtered else ""
+    if not found:
+        return f"No passage is close enough in meaning (similarity {SIMILARITY_FLOOR:.2f} or more){where}."
+    return f"Only {found} of the {asked} asked for reach the similarity floor of {SIMILARITY_FLOOR:.2f}{where}."
+
+
 class PhraseSearcher:
     """Exact-wording and similar-wording search over one index.
 

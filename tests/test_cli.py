@@ -139,3 +139,36 @@ def test_ask_prints_the_short_answer_first_and_on_abstaining_the_closest_sentenc
                                               "--index", str(index), "--json"]).stdout)["closest"]
     assert lines[1] == f"Closest sentence (not an answer): {closest['sentence']} [{closest['citation']}]"
     assert "Closest passages:" in lines and not any(line.startswith("Answer:") for line in lines)
+
+
+@pytest.mark.model
+def test_similar_search_says_why_it_returns_fewer_than_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.pipeline import Ingestor
+    from tests.fakes import HashEmbedder
+    from tests.samples import write_sample_corpus
+
+    (tmp_path / "docs").mkdir()
+    index = tmp_path / "idx"
+    Ingestor(index, HashEmbedder()).ingest([write_sample_corpus(tmp_path / "docs")])
+    monkeypatch.setattr("assistant.service.Embedder", lambda *a, **k: HashEmbedder())
+    runner = CliRunner()
+    arguments = ["search", "Requests the example secretariat to report back", "--similar", "--k", "200", "--index", str(index)]
+
+    shown = runner.invoke(main, arguments)
+    assert shown.exit_code == 0, shown.output
+    found = len([line for line in shown.stdout.splitlines() if line.startswith("[")])
+    assert 0 < found < 200
+    assert f"note: Only {found} of the 200 asked for reach the similarity floor of 0.50." in shown.stderr
+    payload = json.loads(runner.invoke(main, [*arguments, "--json"]).stdout)
+    assert payload["notice"] == f"Only {len(payload['results'])} of the 200 asked for reach the similarity floor of 0.50."
+    enough = json.loads(runner.invoke(main, [*arguments[:4], "1", *arguments[5:], "--json"]).stdout)
+    assert len(enough["results"]) == 1 and enough["notice"] == ""
+
+
+def test_the_shortfall_of_a_similar_search_names_the_floor_and_the_filters() -> None:
+    from assistant.phrase import similar_shortfall
+
+    assert similar_shortfall(10, 10, filtered=False) == ""
+    assert similar_shortfall(3, 10, filtered=True) == (
+        "Only 3 of the 10 asked for reach the similarity floor of 0.50 under these filters.")
+    assert similar_shortfall(0, 10, filtered=False) == "No passage is close enough in meaning (similarity 0.50 or more)."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.phrase import SIMILARITY_FLOOR
+from assistant.phrase import similar_shortfall
 from assistant.service import Assistant
 from core.models import DOC_TYPES
 from index.reader import Filters, SearchIndex
@@ -85,14 +85,12 @@ def render(assistant: Assistant) -> None:
     with components.user_errors():
         hits = find(assistant, mode, query, filters, k)
         if not hits:
-            st.info("No passage matches." if mode == EXACT else f"No passage is close enough in meaning "
-                    f"(similarity {SIMILARITY_FLOOR:.2f} or more){' under these filters' if filters else ''}.")
+            st.info("No passage matches." if mode == EXACT else similar_shortfall(0, k, bool(filters)))
             return
         components.remember_document([passage for passage, _ in hits])
         st.subheader(f"{len(hits)} passage{'s' if len(hits) != 1 else ''}")
         if mode == SIMILAR and len(hits) < k:
-            st.caption(f"Only {len(hits)} of the {k} asked for reach the similarity floor of {SIMILARITY_FLOOR:.2f}"
-                       f"{' under these filters' if filters else ''}.")
+            st.caption(similar_shortfall(len(hits), k, bool(filters)))
         show_hits(hits, mode, index)
 
 
