@@ -19,6 +19,7 @@ import numpy as np
 from assistant.query import NUMBER, Query, expand_acronyms
 from assistant.retriever import SearchResult
 from assistant.short_answer import short_answer
+from core.acronyms import uses_of
 from core.models import Passage
 from core.settings import require_valid_knobs
 from core.text import fold
@@ -377,7 +378,7 @@ class ExtractiveAnswerer:
         """idf of each informative question term; a term the corpus never uses weighs as much as the rarest."""
         text = _QUESTION_WORDS.sub(" ", _ASKED_FOR_WHO.sub(" ", query.expanded))
         for acronym, _ in query.long_forms:  # its name, which follows it, stands for it
-            text = re.sub(rf"\b{acronym}s?\b", " ", text)
+            text = uses_of(acronym).sub(" ", text)
         terms = list(dict.fromkeys(_terms(text)))
         idf = self.index.lexical.idf(terms)
         ceiling = max(idf.values(), default=0.0) or 1.0

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from core.acronyms import acronyms_in
+from core.acronyms import acronyms_in, uses_of
 from core.errors import QuestionError
 from core.vocabulary import ACRONYMS, expansions, spell_out, states_named
 from index.lexical import tokenize
@@ -119,7 +119,7 @@ class Query:
             return self
         dense = self.dense
         for acronym, name in found:
-            dense = re.sub(rf"\b{acronym}s?\b", lambda m, name=name: f"{m.group(0)} ({name})", dense, count=1)
+            dense = uses_of(acronym).sub(lambda m, name=name: f"{m.group(0)} ({name})", dense, count=1)
         expanded = " ".join([self.expanded, *(name for _, name in found)])
         return replace(self, expanded=expanded, dense=dense, long_forms=tuple(found))
 

@@ -41,6 +41,11 @@ def acronyms_in(text: str) -> list[str]:
     return list(dict.fromkeys(a for a in found if not _ROMAN.match(a)))
 
 
+def uses_of(acronym: str) -> re.Pattern[str]:
+    """The acronym as a word, singular or plural ("DTG", "DTGs"): where its name stands for it."""
+    return re.compile(rf"\b{re.escape(acronym)}s?\b")
+
+
 def name_runs(text: str) -> list[tuple[str, ...]]:
     """The title-case runs of a text: capitalised words joined by at most MAX_MINOR_RUN minor words,
     starting and ending with a capitalised word; punctuation (but a hyphen), any other lower-case word and

@@ -72,3 +72,9 @@ def test_a_question_abbreviating_a_name_of_the_corpus_finds_and_answers_from_it(
     # an acronym the corpus has no name for changes nothing and is still a term the answer must hold
     assert analyse("When did the QRSTU enter into force?").with_long_forms(assistant.current_index().long_form).long_forms == ()
     assert assistant.ask("When did the QRSTU enter into force?").abstained
+
+
+def test_the_uses_of_an_acronym_are_whole_words_singular_or_plural() -> None:
+    from core.acronyms import uses_of
+
+    assert uses_of("DTG").findall("two DTGs, one DTG, no DTGX or ADTG") == ["DTGs", "DTG"]
