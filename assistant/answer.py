@@ -99,8 +99,13 @@ class AnswerSentence:
     coverage: float = 0.0
 
     @property
+    def citation(self) -> str:
+        """The citations of its passages, as the answer prints them after it."""
+        return "; ".join(p.citation for p in self.passages)
+
+    @property
     def rendered(self) -> str:
-        return f"{self.text} [{'; '.join(p.citation for p in self.passages)}]"
+        return f"{self.text} [{self.citation}]"
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,7 @@ class Answer:
             "short_answer": self.short,
             "closest": self.closest and {
                 "sentence": self.closest.text,
-                "citation": "; ".join(p.citation for p in self.closest.passages),
+                "citation": self.closest.citation,
                 "passage_id": self.closest.passages[0].passage_id,
             },
             "signals": {name: round(value, 4) for name, value in self.signals.items()},

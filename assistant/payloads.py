@@ -17,13 +17,11 @@ def search_payload(
     apply, as in the CLI); with `similar` near-paraphrases by embedding, and a `notice` saying why fewer
     than k came back. `query` is echoed as given."""
     if phrase:
-        results = [hit.to_dict() for hit in assistant.exact_phrase(query, filters, limit=None)]
-    elif similar:
+        return {"query": query, "results": [hit.to_dict() for hit in assistant.exact_phrase(query, filters, limit=None)]}
+    if similar:
         results = [p.to_dict() for p in assistant.similar_wording(query, k, filters)]
         return {"query": query, "results": results, "notice": similar_shortfall(len(results), k, bool(filters))}
-    else:
-        results = [p.to_dict() for p in assistant.search(query, k, filters)]
-    return {"query": query, "results": results}
+    return {"query": query, "results": [p.to_dict() for p in assistant.search(query, k, filters)]}
 
 
 def documents_payload(index: SearchIndex) -> dict[str, Any]:

@@ -89,8 +89,9 @@ def render(assistant: Assistant) -> None:
             return
         components.remember_document([passage for passage, _ in hits])
         st.subheader(f"{len(hits)} passage{'s' if len(hits) != 1 else ''}")
-        if mode == SIMILAR and len(hits) < k:
-            st.caption(similar_shortfall(len(hits), k, bool(filters)))
+        shortfall = similar_shortfall(len(hits), k, bool(filters)) if mode == SIMILAR else ""
+        if shortfall:
+            st.caption(shortfall)
         show_hits(hits, mode, index)
 
 
