@@ -2,8 +2,10 @@
 
 It needs no language model. It never writes a word of its own: an answer is one to three sentences
 quoted from the passages (plus, for "who said or voted what", the footnote their markers point to),
-each followed by `[citation]`. When the best sentence covers too little of what the question asks,
-it abstains instead.
+each followed by `[citation]`. It answers only when the draft has the kind of answer asked for (a number
+for "how many", States for "which States") and a fitted confidence that it is right reaches 2/3
+(assistant/confidence.json, fitted on evals/tune.jsonl by `python -m evals.fit_confidence`); otherwise it
+abstains, offering the closest sentence as no answer.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import os
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant.linear import LinearModel
 from assistant.query import NUMBER, Query, expand_acronyms
 from assistant.retriever import SearchResult
 from assistant.short_answer import short_answer
@@ -57,22 +62,25 @@ class AnswerPolicy:
     A sentence's `coverage` is the idf-weighted share of the question's terms it (with its passage's
     citation and heading) contains; its `similarity` is the cosine between it and the question (dense
     model). The `rerank` best sentences by coverage are scored `coverage + similarity_weight *
-    similarity + rank_weight / passage rank`; the answer abstains when the best score is below
-    `min_score`, when the passages read (with their footnotes) lack one of the
-    question's focus terms (those at least `focus_ratio` as rare as its rarest term: "budget" in "the
-    2027 budget of the Global Mechanism"), or, for a "who" question, when the best sentence itself lacks
-    one; a focus term counts as held when a word of the passages is within `synonym_similarity` of it in
-    the dense model's space ("entry" for "enter", "images" for "photos"; chosen on tune, docs/evaluation.md). A sentence
-    that itself holds every focus term scores `focus_bonus` more than one that shares only
-    the question's commoner words (its passage may hold the rest). Further sentences join the first only
-    when they score at least `keep_ratio` of it; a sentence of an official document that scores as much
-    leads instead of a best one from an unconfirmed document or an upload.
+    similarity + rank_weight / passage rank` (`rank_weight` chosen on tune: 0.1, 0.2, 0.3 gave answer
+    accuracy 0.710, 0.719, 0.719 and abstention 0.667, 0.667, 0.619). The share of the question's focus
+    terms (those at least `focus_ratio` as rare as its rarest term: "budget" in "the 2027 budget of the
+    Global Mechanism") that the passages read (with their footnotes) hold, and whether the best sentence
+    holds them all, are signals of the confidence; a focus term counts as held when a word of the passages
+    is within `synonym_similarity` of it in the dense model's space ("entry" for "enter", "images" for
+    "photos"; chosen on tune, docs/evaluation.md). A sentence that itself holds every focus term scores
+    `focus_bonus` more than one that shares only the question's commoner words (its passage may hold the
+    rest); one holding wording the question quotes scores at least `min_score`. Further sentences join
+    the first only when they score at least `keep_ratio` of it; a sentence of an official document that
+    scores as much leads instead of a best one from an unconfirmed document or an upload. The draft is
+    the answer when its confidence reaches `min_confidence` and, if the passages lack a focus term, its
+    best sentence's similarity reaches `unheld_focus_similarity` (`ExtractiveAnswerer.accepts`).
     """
 
     rerank: int = 15
     max_sentences: int = 3
     similarity_weight: float = 1.0
-    rank_weight: float = 0.1
+    rank_weight: float = 0.2
     min_score: float = 1.2
     focus_ratio: float = 0.9
     passage_weight: float = 0.3
@@ -82,12 +90,36 @@ class AnswerPolicy:
     focus_bonus: float = 0.1
     synonym_similarity: float = 0.7
     one_source: bool = True
+    # Answer when the draft is right with probability at least 2/3: a wrong answer is worse than none, and
+    # counting it twice as costly as an abstention, answering pays (P - 2 (1 - P) >= 0) from P = 2/3 on.
+    min_confidence: float = 2 / 3
+    unheld_focus_similarity: float = 0.6
 
     def __post_init__(self) -> None:
         require_valid_knobs(self)
 
 
 DEFAULT_POLICY = AnswerPolicy()
+
+# What the confidence reads of a draft: its best sentence's score and the parts of it, how much of the
+# question's rarest words the passages and the sentence hold, its passage's rank, whether it holds wording
+# the question quotes, and whether a "who" question's sentence lacks the act it asks about.
+CONFIDENCE_SIGNALS = (
+    "score", "similarity", "coverage", "focus_held", "sentence_focus", "rank", "quoted", "actor_unheld",
+)
+CONFIDENCE_FILE = Path(__file__).with_name("confidence.json")
+
+
+def confidence_signals(signals: dict[str, float]) -> list[float]:
+    """A draft's signals as the confidence model's row (CONFIDENCE_SIGNALS, in order)."""
+    derived = {**signals, "actor_unheld": signals["asks_actor"] * (1.0 - signals["sentence_focus"])}
+    return [derived[name] for name in CONFIDENCE_SIGNALS]
+
+
+@lru_cache(maxsize=1)
+def packaged_confidence() -> LinearModel:
+    """The confidence fitted for this release (assistant/confidence.json), read once per process."""
+    return LinearModel.load(CONFIDENCE_FILE, CONFIDENCE_SIGNALS)
 
 
 @dataclass(frozen=True)
@@ -213,12 +245,13 @@ class ExtractiveAnswerer:
 
     def __init__(
         self, index: SearchIndex, embedder: TextEmbedder, policy: AnswerPolicy = DEFAULT_POLICY,
-        words: WordVectors | None = None,
+        words: WordVectors | None = None, confidence: LinearModel | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.policy = policy
         self.words = words or WordVectors(embedder)  # shared by the answerers of one index version
+        self.confidence = confidence or packaged_confidence()
 
     def answer(self, result: SearchResult) -> Answer:
         started = time.perf_counter()
@@ -236,15 +269,24 @@ class ExtractiveAnswerer:
         )
 
     def accepts(self, draft: Draft) -> bool:
-        """Whether the draft is supported well enough to be the answer."""
-        signals, policy = draft.signals, self.policy
-        if not draft.sentences or signals["score"] < policy.min_score:
+        """Whether the draft answers: it has the kind of answer asked for, it speaks of what the question
+        asks about, and its confidence (the fitted probability that it is right,
+        `Draft.signals["confidence"]`) reaches the policy's.
+
+        A question whose rarest words no passage read holds in any form ("the 2027 budget", where the
+        documents give only the months of 2027) asks about something they do not speak of, unless the best
+        sentence is as a whole close to the question (`unheld_focus_similarity` in the dense model's space;
+        lay words seldom match the documents' terms). The confidence weighs the share of those words held
+        among its other signals, but the tune questions hold too few unanswerable ones to teach it that
+        one word missing everywhere can make an answer wrong; on tune this rule refuses two more of them at
+        the same cost (a wrong answer counted twice an abstention; docs/evaluation.md)."""
+        signals = draft.signals
+        if not draft.sentences or not signals["kind"]:
             return False
-        if not (signals["focus_held"] == 1.0 or signals["quoted"]):
-            return False
-        if signals["asks_actor"] and not (signals["sentence_focus"] or signals["quoted"]):
-            return False
-        return bool(signals["kind"])
+        speaks_of_it = signals["focus_held"] == 1.0 or signals["quoted"] or (
+            signals["similarity"] >= self.policy.unheld_focus_similarity
+        )
+        return speaks_of_it and signals["confidence"] >= self.policy.min_confidence
 
     def draft(self, result: SearchResult) -> Draft:
         """The sentences that would answer, best first, and the signals of how well they are supported."""
@@ -277,6 +319,7 @@ class ExtractiveAnswerer:
             "asks_actor": float(query.asks_actor),
             "kind": float(_answers_the_kind_of_question(query, sentences, self.policy)),
         }
+        signals["confidence"] = self.confidence.probability(confidence_signals(signals))
         return Draft(tuple(sentences), signals)
 
     def _candidates(self, result: SearchResult) -> list[_Candidate]:
@@ -451,12 +494,15 @@ def _spelled_out_in(term: str, present: set[str]) -> bool:
 
 
 def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence], policy: AnswerPolicy) -> bool:
-    """A "how many" question needs a number in its answer, a "which States" question the footnote or
-    sentence that names them, and a question about what one State said a sentence naming it: quoting
-    the paragraph on the topic without it would not answer it."""
+    """A "how many" question needs a number of what it counts in its answer ("how many States have
+    ratified" is not answered by "open for signature until 31 December 2026"; any number when it names
+    nothing to count, as "how much"), a "which States" question the footnote or sentence that names them,
+    and a question about what one State said a sentence naming it: quoting the paragraph on the topic
+    without it would not answer it."""
     if not policy.check_kind:
         return True
-    if query.asks_count and not any(NUMBER.search(s.text) for s in sentences):
+    counts = query.gives_count if query.counted else NUMBER.search
+    if query.asks_count and not any(counts(s.text) for s in sentences):
         return False
     named = states_named("\n".join(s.text for s in sentences))
     if query.asks_attribution and not named and not any(p.is_footnote for s in sentences for p in s.passages):
@@ -465,11 +511,13 @@ def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence],
 
 
 def _enumerates(query: Query, sentence: str) -> float:
-    """How well a sentence has the shape of the answer to "how many ...?" (it holds a number) or "what are
-    the two ...?" (it sets them out as a list; holding their number is half as good)."""
-    counted = bool(NUMBER.search(sentence.split("\n", 1)[0]))
+    """How well a sentence has the shape of the answer to "how many ...?" (it puts a number before what is
+    counted; any other number is half as good: "one aspect of the groups" does not count them) or "what
+    are the two ...?" (it sets them out as a list; holding their number is half as good)."""
+    lead = sentence.split("\n", 1)[0]
+    counted = bool(NUMBER.search(lead))
     if query.asks_count:
-        return 1.0 if counted else 0.0
+        return 1.0 if query.gives_count(lead) else 0.5 if counted else 0.0
     if query.asks_enumeration:
         return 1.0 if "\n" in sentence else 0.5 if counted else 0.0
     return 0.0

@@ -123,6 +123,10 @@ class Query:
         expanded = " ".join([self.expanded, *(name for _, name in found)])
         return replace(self, expanded=expanded, dense=dense, long_forms=tuple(found))
 
+    def names_locator(self, locator: str) -> bool:
+        """Whether the question names this locator, or the paragraph this sub-paragraph belongs to."""
+        return any(locator == named or locator.startswith(f"{named}(") for named in self.locators)
+
     def gives_count(self, text: str) -> bool:
         """Whether the text puts a number before what the question counts ("21 members", "two groups")."""
         return bool(self.counted) and bool(count_of(self.counted).search(text))
@@ -239,8 +243,10 @@ def count_of(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _counted(text: str) -> tuple[str, ...]:
+    """The stems of what "how many" counts, with those of its acronym or spelled-out form: a question about
+    "dedicated thematic groups" is answered by "two initial DTGs" too."""
     match = _COUNTED.search(text)
-    return tuple(tokenize([match.group(1)])[0]) if match else ()
+    return tuple(dict.fromkeys(tokenize([expand_acronyms(match.group(1))])[0])) if match else ()
 
 
 def _phrase(text: str) -> str | None:

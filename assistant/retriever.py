@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.query import Query
+from assistant.rerank import DEPTH, Ranking, Reranker, signals
 from core.models import Passage
 from core.settings import require_valid_knobs
 from core.text import fold
@@ -38,7 +39,8 @@ class FusionWeights:
     same-session distractors. `enumeration` goes to passages that set out a list when the question asks
     for one ("what are the two ...", "how many ..."), `count` to those giving a number of what a "how
     many" question counts. `locator` goes to the paragraph a question names ("paragraph 2 of 80/16"),
-    `phrase` to passages holding the exact wording a question quotes.
+    `phrase` to passages holding the exact wording a question quotes. With `rerank` the first candidates
+    are then reordered by the fitted reranker (assistant/rerank.py).
     """
 
     rrf_k: float = 60.0
@@ -58,6 +60,7 @@ class FusionWeights:
     title_share: float = 0.6
     followers: int = 3
     depth: int = 50
+    rerank: bool = True
 
     def __post_init__(self) -> None:
         require_valid_knobs(self)
@@ -80,6 +83,19 @@ class SearchResult:
     query_vector: np.ndarray
 
 
+@dataclass(frozen=True)
+class _Fused:
+    """One question's fusion: every candidate's fused score, and what was read on the way."""
+
+    query: Query
+    query_vector: np.ndarray
+    filters: Filters
+    scores: dict[str, float]
+    sentence_similarity: dict[str, float]
+    named: frozenset[str]  # by symbol or short title (SearchResult.named)
+    titled: frozenset[str]  # by subject: the reranker treats them as named
+
+
 _NORMALISE = re.compile(r"\W+")
 
 
@@ -91,32 +107,32 @@ class HybridSearcher:
     'UNIDIR chapter, section 2.4'
     """
 
-    def __init__(self, index: SearchIndex, embedder: TextEmbedder, weights: FusionWeights = DEFAULT_WEIGHTS) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: TextEmbedder,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+        reranker: Reranker | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.weights = weights
+        # The model reordering the fused candidates: the given one, else the packaged one unless switched off.
+        self.reranker = reranker or (Reranker.packaged() if weights.rerank else None)
 
     def search(self, query: Query, k: int = 5, filters: Filters | None = None) -> SearchResult:
         """The `k` best passages and the evidence behind their ranking (dense similarities), for the answerer."""
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        filters = filters or Filters()
-        query = query.with_long_forms(self.index.long_form)
-        query_vector = self.embedder.embed_query(query.dense)
-        scores, sentence_similarity = self._fused(query, query_vector, filters, depth=max(self.weights.depth, 4 * k))
-        named = frozenset(self.index.named_documents(query.symbols, query.text))
-        self._boost_named_documents(query, named, query_vector, scores)
-        if not query.symbols:  # a question naming symbols names its documents by them, not by subject
-            self._boost_titled_documents(query, query_vector, scores)
-        self._boost_passages(query, scores)
-        self._share_with_footnotes(scores)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], not self._trusted(item[0]), item[0]))
+        fused = self._fuse(query, filters or Filters(), depth=max(self.weights.depth, 4 * k))
         results: list[Passage] = []
         seen_texts: set[str] = set()
+        ranked = self._ordered(fused)
+        scores = dict(ranked)
         for pid, score in ranked:
-            for member in (pid, *self._followers(query, pid)):
+            for member in (pid, *self._followers(fused.query, pid)):
                 passage = self.index.by_id.get(member)
-                if passage is None or not filters.admits(passage):
+                if passage is None or not fused.filters.admits(passage):
                     continue
                 key = _NORMALISE.sub(" ", passage.text.lower()).strip()
                 if key in seen_texts:
@@ -128,14 +144,63 @@ class HybridSearcher:
             if len(results) == k:
                 break
         wanted = [p.sentence_id(n) for p in results for n in range(len(p.sentences))]
-        missing = [sid for sid in wanted if sid not in sentence_similarity]
-        for sid, vector in self.index.vectors.vectors(missing).items():  # sentences only BM25 brought in
-            sentence_similarity[sid] = float(vector @ query_vector)
+        sentence_similarity = self._with_similarities(fused, wanted)
         similarity: dict[str, float] = {}
         for sid in wanted:
             pid = passage_of(sid)
             similarity[pid] = max(similarity.get(pid, -1.0), sentence_similarity.get(sid, -1.0))
-        return SearchResult(query, results, named, similarity, sentence_similarity, query_vector)
+        return SearchResult(fused.query, results, fused.named, similarity, sentence_similarity, fused.query_vector)
+
+    def rank(self, query: Query, filters: Filters | None = None) -> Ranking:
+        """The candidates the reranker reorders, best first by fused score, with their signals: what
+        `search` orders by the fitted model, and what evals/fit_reranker.py fits it on."""
+        return self._ranking(self._fuse(query, filters or Filters(), depth=self.weights.depth))
+
+    def _fuse(self, query: Query, filters: Filters, depth: int) -> _Fused:
+        """Every candidate's fused score: the three rankings, then the bonuses for what the question names."""
+        query = query.with_long_forms(self.index.long_form)
+        query_vector = self.embedder.embed_query(query.dense)
+        scores, sentence_similarity = self._fused(query, query_vector, filters, depth)
+        named = frozenset(self.index.named_documents(query.symbols, query.text))
+        self._boost_named_documents(query, named, query_vector, scores)
+        titled: frozenset[str] = frozenset()
+        if not query.symbols:  # a question naming symbols names its documents by them, not by subject
+            titled = self._boost_titled_documents(query, query_vector, scores)
+        self._boost_passages(query, scores)
+        self._share_with_footnotes(scores)
+        return _Fused(query, query_vector, filters, scores, sentence_similarity, named, titled)
+
+    def _ordered(self, fused: _Fused) -> list[tuple[str, float]]:
+        """(passage id, score) best first: the reranker's order and shares for its candidates, then the
+        rest in fused order with no share; without a reranker the fused order and scores."""
+        by_fusion = self._by_fusion(fused)
+        if self.reranker is None:
+            return by_fusion
+        ranking = self._ranking(fused, by_fusion)
+        reranked = set(ranking.ids)
+        return self.reranker.order(ranking) + [(pid, 0.0) for pid, _ in by_fusion if pid not in reranked]
+
+    def _by_fusion(self, fused: _Fused) -> list[tuple[str, float]]:
+        """(passage id, fused score) best first; on equal scores official text first, then by id."""
+        return sorted(fused.scores.items(), key=lambda item: (-item[1], not self._trusted(item[0]), item[0]))
+
+    def _ranking(self, fused: _Fused, by_fusion: list[tuple[str, float]] | None = None) -> Ranking:
+        """The first candidates the filters admit (the reranker's depth of them), with their signals."""
+        depth = self.reranker.depth if self.reranker is not None else DEPTH
+        admitted = [(pid, score) for pid, score in by_fusion or self._by_fusion(fused)
+                    if pid in self.index.by_id and fused.filters.admits(self.index.by_id[pid])][:depth]
+        passages = [self.index.by_id[pid] for pid, _ in admitted]
+        similarity = self._with_similarities(fused, [p.sentence_id(n) for p in passages for n in range(len(p.sentences))])
+        rows = signals(self.index, fused.query, fused.named | fused.titled, admitted, similarity)
+        return Ranking(fused.query, [pid for pid, _ in admitted], np.array([s for _, s in admitted]), rows)
+
+    def _with_similarities(self, fused: _Fused, sentence_ids: list[str]) -> dict[str, float]:
+        """The fused sentence similarities, with those of `sentence_ids` that only BM25 brought in added."""
+        similarity = fused.sentence_similarity
+        missing = [sid for sid in sentence_ids if sid not in similarity]
+        for sid, vector in self.index.vectors.vectors(missing).items():
+            similarity[sid] = float(vector @ fused.query_vector)
+        return similarity
 
     def _trusted(self, pid: str) -> bool:
         """On equal scores an official document's passage goes first, before an unconfirmed or uploaded one's."""
@@ -232,7 +297,7 @@ class HybridSearcher:
                 scores[pid] += weights.symbol
                 if query.asks_date and passage.locator == "header":
                     scores[pid] += weights.header
-                if _names_locator(query, passage.locator):
+                if query.names_locator(passage.locator):
                     scores[pid] += weights.locator
         mentioned = {pid for n in query.session_numbers for pid in self.index.mentions.get(n, ())}
         for pid in mentioned:
@@ -241,7 +306,7 @@ class HybridSearcher:
         if query.locators and not named:
             for pid in list(scores):
                 passage = self.index.by_id.get(pid)
-                if passage is not None and _names_locator(query, passage.locator):
+                if passage is not None and query.names_locator(passage.locator):
                     scores[pid] += weights.locator
         if query.phrase:
             needle = fold(query.phrase)[0]
@@ -249,13 +314,18 @@ class HybridSearcher:
                 if needle in text:
                     scores[pid] += weights.phrase
 
-    def _boost_titled_documents(self, query: Query, query_vector: np.ndarray, scores: dict[str, float]) -> None:
+    def _boost_titled_documents(
+        self, query: Query, query_vector: np.ndarray, scores: dict[str, float]
+    ) -> frozenset[str]:
         """A document the question names by its subject is searched on its own: its passages join the
-        candidates, with a bonus growing with the share of its title the question repeats."""
-        for doc_id, share in self.index.titled_documents(query.expanded, self.weights.title_share).items():
+        candidates, with a bonus growing with the share of its title the question repeats. Returns those
+        documents."""
+        titled = self.index.titled_documents(query.expanded, self.weights.title_share)
+        for doc_id, share in titled.items():
             self._rank_within(doc_id, query, query_vector, scores)
             for passage in self.index.by_document[doc_id]:
                 scores[passage.passage_id] += self.weights.title * share
+        return frozenset(titled)
 
     def _share_with_footnotes(self, scores: dict[str, float]) -> None:
         """A footnote that matches lends its citing paragraph part of its score: the paragraph says what
@@ -277,7 +347,3 @@ def _best_first(sentences: list[tuple[str, float]]) -> list[str]:
     """Passages in the order of their best sentence in a ranking of sentences."""
     return list(dict.fromkeys(passage_of(sid) for sid, _ in sentences))
 
-
-def _names_locator(query: Query, locator: str) -> bool:
-    """Whether the question names this locator, or the paragraph this sub-paragraph belongs to."""
-    return any(locator == named or locator.startswith(f"{named}(") for named in query.locators)

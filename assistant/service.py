@@ -25,6 +25,7 @@ from assistant.docdiff import DocumentDiff, diff_documents
 from assistant.history import ParagraphHistory, paragraph_history
 from assistant.language import language_notice
 from assistant.lineage import resolve_passage
+from assistant.linear import LinearModel
 from assistant.phrase import PhraseHit, PhraseSearcher
 from assistant.query import Query, analyse, clean_question, question_parts
 from assistant.retriever import DEFAULT_WEIGHTS, FusionWeights, HybridSearcher
@@ -82,11 +83,13 @@ class Assistant:
         embedder: TextEmbedder | None = None,
         weights: FusionWeights = DEFAULT_WEIGHTS,
         policy: AnswerPolicy = DEFAULT_POLICY,
+        confidence: LinearModel | None = None,
     ) -> None:
         self.settings = settings
         self._embedder = embedder
         self.weights = weights
         self.policy = policy
+        self.confidence = confidence  # the answerer's, else the packaged one
         self._versions = Leases(self._open)
 
     @property
@@ -140,7 +143,7 @@ class Assistant:
         self, query: Query, opened: _Opened, k: int, filters: Filters | None, llm: str | None,
         on_text: Callable[[str], None] | None,
     ) -> Answer:
-        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy, opened.words)
+        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy, opened.words, self.confidence)
         backend = llm or self.settings.llm
         parts = question_parts(query.text)
         if len(parts) > 1 and not backend:

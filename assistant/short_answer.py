@@ -29,7 +29,7 @@ _YEAR = r"(?:1[89]|2[01])\d\d"
 _DAY_MONTH = rf"\d{{1,2}}\s+{_MONTH}"
 # Two days joined by "to" or a dash are one period, the first sharing the second's month and year.
 _TO = r"\s*(?:to|[-–])\s*"
-_DATE = re.compile(
+DATE = re.compile(
     # A day or a period of days, day first as UN documents write it: "8 December 2025", "30 April" (a day
     # every year), "12 to 23 July 2027", "30 November to 4 December 2026".
     rf"\b(?:\d{{1,2}}{_TO})?{_DAY_MONTH}(?:,?\s+{_YEAR})?(?:{_TO}{_DAY_MONTH}(?:,?\s+{_YEAR})?)?\b"
@@ -105,7 +105,7 @@ def _first_with_footnotes(sentences: Sequence[Quoted]) -> list[Quoted]:
 def _count(query: Query, text: str) -> Span | None:
     """The number before what the question counts ("21 members" for "how many members"), else the first
     number; never one of a date ("8 December")."""
-    dates = [m.span() for m in _DATE.finditer(text)]
+    dates = [m.span() for m in DATE.finditer(text)]
     numbers = [m.span() for m in NUMBER.finditer(text) if not _within(m.span(), dates)]
     if query.counted:
         for counted in count_of(query.counted).finditer(text):
@@ -137,7 +137,7 @@ def _symbol(query: Query, text: str) -> Span | None:
 
 
 def _date(query: Query, text: str) -> Span | None:
-    found = _DATE.search(text)
+    found = DATE.search(text)
     return found.span() if found else None
 
 

@@ -94,7 +94,7 @@ def main() -> None:
         "shared; other processes compete for its 2 cores)\n\n"
         f"Each command is a new process, {args.runs} runs alternating with the references; seconds of wall-clock.\n\n"
         "| command | median | fastest | runs | target |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
-        f"Warm, in one process, over the {len(questions)} questions of {args.questions.relative_to(ROOT)} once each: "
+        f"Warm, in one process, over the {len(questions)} questions of {args.questions.resolve().relative_to(ROOT)} once each: "
         f"`ask` p50 {percentile(onnx, 50):.1f} ms, p95 {percentile(onnx, 95):.1f} ms with the question embedded by the "
         f"ONNX export (as `gma ask` does), against p50 {percentile(torch_ms, 50):.1f} ms, p95 "
         f"{percentile(torch_ms, 95):.1f} ms with sentence-transformers, same run.\n"

@@ -76,7 +76,7 @@ def main() -> None:
         for name, s in rows
     )
     body = (
-        f"Command: `python benchmarks/latency.py --questions {args.questions.relative_to(ROOT)}`  \n"
+        f"Command: `python benchmarks/latency.py --questions {args.questions.resolve().relative_to(ROOT)}`  \n"
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \nMachine: {machine()}  \n"
         f"{len(questions)} questions × {args.repeat} runs, warm process, question embedding included. Baseline: "
         "the plain LangChain recipe's Chroma similarity search over its 1,000/200 chunks, same model, same "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -192,9 +193,10 @@ class Passage:
         text = f"{self.citation}.{context}\n{self.text}"
         return " ".join([text, *expansions(text)])
 
-    @property
+    @cached_property
     def sentences(self) -> list[tuple[str, int, int]]:
-        """The passage's sentences (a list stays with its introducing sentence) with their offsets."""
+        """The passage's sentences (a list stays with its introducing sentence) with their offsets; split
+        once per passage, as a search reads them for each of its candidates."""
         return sentence_spans(self.text, keep_lists=self.locator != "header")
 
     @property

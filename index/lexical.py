@@ -98,6 +98,11 @@ class LexicalIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
 
+    def scores_of(self, query: str, ids: Sequence[str], without: frozenset[str] = frozenset()) -> np.ndarray:
+        """BM25 score of each of `ids` for the query (0 for an id not indexed), in their order."""
+        scores = self.scores(query, without)
+        return np.array([scores[self._position[i]] if i in self._position else 0.0 for i in ids], dtype=np.float64)
+
     def search(
         self, query: str, k: int, allowed: Sequence[str] | None = None, without: frozenset[str] = frozenset()
     ) -> list[tuple[str, float]]:

@@ -82,6 +82,7 @@ class SearchIndex:
         self.by_id = {p.passage_id: p for p in self.passages}
         self.info = store.info(generation)
         self._long_forms: dict[str, str | None] = {}
+        self._terms: dict[str, frozenset[str]] = {}
 
     # The searches' tables load on first use, so a command that needs only the passages (exact-wording
     # search, lineage, diff) never imports bm25s or chromadb: a new process answers it in a fraction of a second.
@@ -214,6 +215,21 @@ class SearchIndex:
         if acronym not in self._long_forms:
             self._long_forms[acronym] = long_form(acronym, self.name_runs)
         return self._long_forms[acronym]
+
+    def terms(self, passages: Iterable[Passage]) -> dict[str, frozenset[str]]:
+        """The index terms of each passage and of each of its sentences (as BM25 reads them), by passage and
+        sentence id. Tokenised on first use and kept: a question reads those of its few dozen candidates,
+        and tokenising the whole corpus up front would slow every process's first question."""
+        wanted: dict[str, str] = {}
+        for passage in passages:
+            if passage.passage_id not in self._terms:
+                wanted[passage.passage_id] = passage.search_text
+                for number, text in enumerate(passage.sentence_search_texts):
+                    wanted[passage.sentence_id(number)] = text
+        if wanted:
+            tokenized = tokenize(list(wanted.values()))
+            self._terms.update((key, frozenset(tokens)) for key, tokens in zip(wanted, tokenized, strict=True))
+        return self._terms
 
     def is_stale(self) -> bool:
         """True once another ingest has published a newer generation."""

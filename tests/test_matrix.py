@@ -104,9 +104,10 @@ def test_an_unknown_where_operator_is_refused() -> None:
 @pytest.mark.corpus
 @pytest.mark.model
 def test_on_the_corpus_the_matrix_is_exact_where_chroma_approximates(corpus_index: Path) -> None:
-    """Chroma's HNSW index is exact when the sentences a search admits are few, and approximate over many:
-    then the matrix finds at every rank a sentence at least as similar as Chroma's, and gives every sentence
-    Chroma finds the similarity Chroma gives it."""
+    """Chroma's HNSW index approximates: over many sentences, and (chromadb 1.5.9, seen 2026-12-07) even in
+    a filtered search that admits only a few, where it can leave one out (31 of A/RES/80/40's 32). The
+    matrix returns every admitted sentence up to k, finds at every rank one at least as similar as Chroma's,
+    and gives every sentence Chroma finds the similarity Chroma gives it."""
     generation = SearchIndex.open(corpus_index).generation
     matrix, chroma = MatrixVectors.load(generation), VectorStore.open(generation / "chroma")
     for row in np.random.default_rng(7).choice(matrix.count(), 40, replace=False):
@@ -114,8 +115,8 @@ def test_on_the_corpus_the_matrix_is_exact_where_chroma_approximates(corpus_inde
         for where in (None, {"doc_id": matrix.ids[row].split("#")[0]}):
             ours, theirs = matrix.search(vector, 150, where), chroma.search(vector, 150, where)
             admitted = dict(matrix.search(vector, matrix.count(), where))
-            assert len(ours) == len(theirs)
-            assert all(o >= t - 1e-6 for (_, o), (_, t) in zip(ours, theirs, strict=True))
+            assert len(ours) == min(150, len(admitted)) >= len(theirs)
+            assert all(o >= t - 1e-6 for (_, o), (_, t) in zip(ours, theirs, strict=False))
             assert all(abs(admitted[sid] - similarity) < 1e-6 for sid, similarity in theirs)
-            if len(admitted) <= 150:
+            if len(theirs) == len(admitted):
                 assert_same_neighbours(ours, theirs)
