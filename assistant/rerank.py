@@ -6,7 +6,7 @@ anything. The first `depth` fused candidates are scored by a conditional logit (
 question's candidates, assistant/linear.py) over the signals below, fitted on the questions of
 evals/tune.jsonl only, by `python -m evals.fit_reranker` (docs/evaluation.md, "Reranker"):
 
-- `fused`: the fused score, relative to the best candidate's;
+- `fused`: the fused score (reciprocal rank fusion's, comparable across questions);
 - `passage_bm25`, `sentence_bm25`: BM25 of the passage and of its best sentence, relative to the best;
 - `dense`: the cosine similarity of its best sentence to the question;
 - `coverage`, `sentence_coverage`: the idf-weighted share of the question's terms that the passage, and
@@ -70,7 +70,7 @@ class Reranker:
     """Orders a `Ranking` by the model's scores, as shares of one (softmax over the candidates).
 
     >>> Reranker.packaged().order(ranking)[0]  # doctest: +SKIP
-    ('a-res-80-16#para-1', 0.41)
+    ('A/RES/80/16#7', 0.41)
     """
 
     def __init__(self, model: LinearModel, depth: int = DEPTH) -> None:
