@@ -123,7 +123,9 @@ def test_a_word_the_passages_hold_only_a_near_synonym_of_counts_as_held(answerer
     plain = synthetic_assistant(index.store.root)
     unsure = plain.ask(question)
     assert unsure.signals["focus_held"] < 1.0  # "inspected" is in no passage in any form
-    knowing = Assistant(plain.settings, embedder=_SynonymEmbedder({"inspected": "audited"}))
+    # However calibrated the confidence, the near-synonym must make the draft quote the audit.
+    knowing = Assistant(plain.settings, embedder=_SynonymEmbedder({"inspected": "audited"}),
+                        policy=AnswerPolicy(min_confidence=0.0))
     answer = knowing.ask(question)
     assert "audited by the example board" in answer.text, answer.message
     assert answer.signals["focus_held"] == 1.0
