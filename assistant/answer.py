@@ -366,8 +366,7 @@ class ExtractiveAnswerer:
         citing = {pid for number in numbers for pid in index.mentions.get(number, ())}
 
         def about_named(passage: Passage) -> bool:
-            own = "/".join((passage.doc.symbol or "").rsplit("/", 2)[-2:])
-            return passage.doc.doc_id in named or own in numbers or bool({passage.passage_id, *passage.footnotes} & citing)
+            return passage.doc.doc_id in named or passage.doc.session_number in numbers or bool({passage.passage_id, *passage.footnotes} & citing)
 
         return [(rank, p) for rank, p in pool if about_named(p)] or pool
 

@@ -90,6 +90,12 @@ class LinearModel:
         }
 
 
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Scores as shares of one, the shares a conditional logit gives one group's rows."""
+    shares = np.exp(scores - scores.max())
+    return shares / shares.sum()
+
+
 def _numbers(raw: dict[str, Any], name: str) -> np.ndarray:
     values = raw.get(name)
     if not isinstance(values, list) or not all(

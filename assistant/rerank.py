@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.linear import LinearModel
+from assistant.linear import LinearModel, softmax
 from assistant.query import Query
 from assistant.short_answer import DATE
 from core.models import Passage
@@ -89,8 +89,7 @@ class Reranker:
         if not ranking.ids:
             return []
         scores = self.model.scores(ranking.signals)
-        shares = np.exp(scores - scores.max())
-        shares /= shares.sum()
+        shares = softmax(scores)
         order = np.argsort(-scores, kind="stable")
         return [(ranking.ids[i], float(shares[i])) for i in order]
 
@@ -154,7 +153,7 @@ def _sources_of(index: SearchIndex, passage: Passage) -> list[Passage]:
 
 def _mentions_another(index: SearchIndex, query: Query, passage: Passage) -> bool:
     """Whether the passage names one of the question's documents ("75/240") other than its own."""
-    own = "/".join((passage.doc.symbol or "").rsplit("/", 2)[-2:])
+    own = passage.doc.session_number
     return any(
         number != own and passage.passage_id in index.mentions.get(number, ()) for number in query.session_numbers
     )

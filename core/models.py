@@ -152,6 +152,11 @@ class DocumentMeta:
         return f"{name} ({marker})" if marker else name
 
     @property
+    def session_number(self) -> str:
+        """The session/number of its symbol, as other documents cite it: "80/16" for A/RES/80/16; "" without one."""
+        return "/".join((self.symbol or "").rsplit("/", 2)[-2:])
+
+    @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
 

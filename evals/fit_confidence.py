@@ -28,23 +28,28 @@ from evals.metrics import Outcome
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 2 / 3, 0.7, 0.8, 0.9)
 
 
+def with_drafts(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The questions answered, each with the signals of its draft: one row each."""
+    return [o for o in outcomes if not o.abstained and o.raw.get("signals")]
+
+
 def rows_of(outcomes: Sequence[Outcome]) -> tuple[np.ndarray, np.ndarray]:
     """The signals and right/wrong label of every answered question."""
-    answered = [o for o in outcomes if not o.abstained and o.raw.get("signals")]
-    rows = np.array([confidence_signals(o.raw["signals"]) for o in answered], dtype=np.float64)
-    return rows.reshape(len(answered), len(CONFIDENCE_SIGNALS)), np.array([o.answer_correct() for o in answered])
+    done = with_drafts(outcomes)
+    rows = np.array([confidence_signals(o.raw["signals"]) for o in done], dtype=np.float64)
+    return rows.reshape(len(done), len(CONFIDENCE_SIGNALS)), np.array([o.answer_correct() for o in done])
 
 
 def curve(outcomes: Sequence[Outcome], probabilities: np.ndarray) -> list[dict[str, float]]:
     """Per threshold, over all questions: the share answered (coverage), the share of answers that are right
     (precision), and the evals' answer accuracy and abstention on unanswerable questions."""
-    answered = [o for o in outcomes if not o.abstained and o.raw.get("signals")]
+    done = with_drafts(outcomes)
+    right = np.array([o.answer_correct() for o in done])
+    refused = np.array([o.expect_abstain for o in done])
     unanswerable = sum(o.expect_abstain for o in outcomes)
     points = []
     for threshold in THRESHOLDS:
         kept = probabilities >= threshold  # repeats x answered
-        right = np.array([o.answer_correct() for o in answered])
-        refused = np.array([o.expect_abstain for o in answered])
         abstained_rightly = unanswerable - (kept & refused).sum(axis=1)
         points.append({
             "threshold": round(threshold, 3),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.linear import LinearModel
+from assistant.linear import LinearModel, softmax
 
 PENALTIES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 
@@ -61,7 +61,7 @@ def fit(groups: Sequence[Group], signals: Sequence[str], penalty: float, iterati
         gradient = penalty * weights
         hessian = penalty * np.eye(len(signals))
         for rows, target in standard:
-            share = _softmax(rows @ weights)
+            share = softmax(rows @ weights)
             gradient += rows.T @ (share - target)
             weighted = rows * share[:, None]
             hessian += rows.T @ weighted - np.outer(weighted.sum(axis=0), weighted.sum(axis=0))
@@ -132,9 +132,6 @@ def _loss(standard: Sequence[tuple[np.ndarray, np.ndarray]], weights: np.ndarray
     return total
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    shares = np.exp(scores - scores.max())
-    return shares / shares.sum()
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, signals: Sequence[str], penalty: float) -> LinearModel:
