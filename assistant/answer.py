@@ -1,8 +1,8 @@
 """The grounded extractive answerer: sentences of the retrieved passages, each followed by its citation.
 
 It needs no language model. It never writes a word of its own: an answer is one to three sentences
-quoted from the passages (plus, for "who said or voted what", the footnote their markers point to),
-each followed by `[citation]`. It answers only when the draft has the kind of answer asked for (a number
+quoted from the passages (plus, for "who said or voted what", the footnote their markers point to), each
+followed by `[citation]`. It answers only when the draft has the kind of answer asked for (a number
 for "how many", States for "which States") and a fitted confidence that it is right reaches 2/3
 (assistant/confidence.json, fitted on evals/tune.jsonl by `python -m evals.fit_confidence`); otherwise it
 abstains, offering the closest sentence as no answer.
@@ -34,18 +34,36 @@ from index.lexical import tokenize
 from index.reader import SearchIndex
 
 ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
-# Words that shape a question but say nothing about its subject.
-_QUESTION_WORDS = re.compile(
-    r"\b(what|which|who|whom|whose|when|where|why|how|many|much|does|did|do|is|are|was|were|the|a|an|"
-    r"have|has|had|be|been|can|could|should|would|will|there|"
-    r"according|say|says|said|tell|describe|explain|list|name|mention|mentioned|document|documents|corpus|"
-    r"long|take|takes|took|place|ask|asks|asked|receive|receives|received|get|gets|got|happen|happens|"
-    r"happened|mean|means|meant|kind|type|exactly|give|gives|gave|called|role|purpose|main|key|"
-    r"come|comes|appear|appears|found|keep|keeps|hold|holds|still|last|one|cite|cites|cited|per|speak|speaks|"
-    r"describe|describes|described|source|sources|phrase|wording|words?|texts?|run|runs|instead|operative|"
-    r"focus|official|full|also|ever|now|currently|date|symbol|often|frequently|each|every)\b",
-    re.IGNORECASE,
+# Words that shape a question but say nothing about its subject, beyond English function words (NLTK's stop
+# list, as bm25s ships it: `_question_words`). Each group is a kind of word the list leaves out:
+# - function words it lacks: adverbs of degree, time and frequency, quantifiers and modals;
+_MORE_FUNCTION_WORDS = (
+    "also ever every many much often frequently currently exactly still instead per one last could would whose long"
 )
+# - verbs by which a question asks what a text says rather than about its subject ("what does it say about");
+_REPORTING_VERBS = (
+    "according say says said tell describe describes described explain mention mentioned cite cites cited ask asks "
+    "asked speak speaks call called name list mean means meant give gives gave appear appears come comes found"
+)
+# - light verbs, whose object carries the meaning ("take place", "get", "hold"), and nouns that frame what is
+#   asked ("what kind of", "its role", "the main purpose");
+_LIGHT_WORDS = (
+    "take takes took place get gets got happen happens happened receive receives received run runs keep keeps "
+    "hold holds kind type role purpose main key focus full"
+)
+# - words naming the documents as documents, which every passage of them is.
+_DOCUMENT_WORDS = "document documents corpus text texts word words wording phrase source sources symbol official operative date"
+
+
+@lru_cache(maxsize=1)
+def _question_words() -> re.Pattern[str]:
+    """The words `_term_weights` drops from a question (built on first use: bm25s loads with search)."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    extra = " ".join((_MORE_FUNCTION_WORDS, _REPORTING_VERBS, _LIGHT_WORDS, _DOCUMENT_WORDS)).split()
+    words = sorted({w for w in (*STOPWORDS_EN_PLUS, *extra) if w.isalpha()}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE)
+
 
 # "Which States ..." names what the answer must supply (footnotes name them), not a word the text must hold.
 _ASKED_FOR_WHO = re.compile(
@@ -71,7 +89,9 @@ class AnswerPolicy:
     "photos"; chosen on tune, docs/evaluation.md). A sentence that itself holds every focus term scores
     `focus_bonus` more than one that shares only the question's commoner words (its passage may hold the
     rest); one holding wording the question quotes scores at least `min_score`. Further sentences join
-    the first only when they score at least `keep_ratio` of it; a sentence of an official document that
+    the first only when they score at least `keep_ratio` of it and carry a part of the answer the
+    sentences before them lack, a question term or the answer's shape (`adds_terms`, `_carries_more`:
+    every sentence of an answer carries part of it); a sentence of an official document that
     scores as much leads instead of a best one from an unconfirmed document or an upload. The draft is
     the answer when its confidence reaches `min_confidence` and, if the passages lack a focus term, its
     best sentence's similarity reaches `unheld_focus_similarity` (`ExtractiveAnswerer.accepts`).
@@ -90,6 +110,7 @@ class AnswerPolicy:
     focus_bonus: float = 0.1
     synonym_similarity: float = 0.7
     one_source: bool = True
+    adds_terms: bool = True
     # Answer when the draft is right with probability at least 2/3: a wrong answer is worse than none, and
     # counting it twice as costly as an abstention, answering pays (P - 2 (1 - P) >= 0) from P = 2/3 on.
     min_confidence: float = 2 / 3
@@ -230,6 +251,7 @@ class _Candidate:
     holds_focus: bool = False
     similarity: float = 0.0
     score: float = 0.0
+    terms: frozenset[str] = frozenset()  # the question's terms its own words hold (not its passage's frame)
 
 
 class ExtractiveAnswerer:
@@ -300,7 +322,8 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.policy.max_sentences or candidate.score < self.policy.keep_ratio * best.score:
                 break
             same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
-            if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source):
+            adds = not self.policy.adds_terms or _carries_more(query, candidate, chosen)
+            if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source) and adds:
                 chosen.append(candidate)
         sentences: list[AnswerSentence] = []
         for candidate in chosen:
@@ -340,14 +363,15 @@ class ExtractiveAnswerer:
             whole = set(_terms(passage.text)) | frame
             passage_coverage = sum(w for t, w in weights.items() if t in whole) / total
             for number, (text, start, end) in enumerate(passage.sentences):
-                present = set(_terms(text)) | frame
+                own = set(_terms(text))
+                present = own | frame
                 coverage = sum(w for t, w in weights.items() if t in present) / total
                 coverage = (coverage + self.policy.passage_weight * passage_coverage) / (1 + self.policy.passage_weight)
                 quoted = bool(phrase and phrase in fold(text)[0])  # a sentence holding the quoted wording answers
                 candidates.append(
                     _Candidate(
                         text, passage, start, end, 1.0 if quoted else coverage, rank, passage.sentence_id(number),
-                        quoted, focus_held, _holds_all(focus, present),
+                        quoted, focus_held, _holds_all(focus, present), terms=frozenset(own & weights.keys()),
                     )
                 )
         return sorted(candidates, key=lambda c: (-c.coverage, c.rank))
@@ -423,7 +447,7 @@ class ExtractiveAnswerer:
 
     def _term_weights(self, query: Query) -> dict[str, float]:
         """idf of each informative question term; a term the corpus never uses weighs as much as the rarest."""
-        text = _QUESTION_WORDS.sub(" ", _ASKED_FOR_WHO.sub(" ", query.expanded))
+        text = _question_words().sub(" ", _ASKED_FOR_WHO.sub(" ", query.expanded))
         for acronym, _ in query.long_forms:  # its name, which follows it, stands for it
             text = uses_of(acronym).sub(" ", text)
         terms = list(dict.fromkeys(_terms(text)))
@@ -443,6 +467,20 @@ class ExtractiveAnswerer:
         return [
             AnswerSentence(n.text, (n,)) for n in notes if n not in already and (sources or not is_source_reference(n.text))
         ]
+
+
+def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate]) -> bool:
+    """Whether a further sentence carries a part of the answer that the sentences before it lack: a term of
+    the question they do not hold, a span of the kind asked for that they do not give (the date "when"
+    asks, the number "how many" counts: "held in 2098" has the shape of an answer to "when will it meet?"
+    without being it, so "from 3 to 7 May 2099" still joins), or the list "what are the two ..." asks for
+    when none of them sets one out."""
+    if candidate.terms - set().union(*(c.terms for c in chosen)):
+        return True
+    span = short_answer(query, [AnswerSentence(candidate.text, (candidate.passage,))])
+    if span and not any(span in c.text for c in chosen):
+        return True
+    return _enumerates(query, candidate.text) == 1.0 and not any(_enumerates(query, c.text) == 1.0 for c in chosen)
 
 
 def _trusted_first(candidates: list[_Candidate], keep_ratio: float) -> list[_Candidate]:
@@ -520,3 +558,4 @@ def _enumerates(query: Query, sentence: str) -> float:
     if query.asks_enumeration:
         return 1.0 if "\n" in sentence else 0.5 if counted else 0.0
     return 0.0
+

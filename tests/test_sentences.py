@@ -1,0 +1,68 @@
+"""How the extractive answerer picks its sentences: the words of a question it weighs, and which further
+sentences join the best one.
+
+A fictional note indexed with hashed-word vectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.answer import DEFAULT_POLICY, ExtractiveAnswerer
+from assistant.query import analyse
+from assistant.retriever import HybridSearcher
+from index.lexical import tokenize
+from index.reader import SearchIndex
+from ingest.pipeline import Ingestor
+from tests.fakes import HashEmbedder
+
+NOTE = """---
+title: Example panel
+doc_type: analysis
+---
+
+# Example panel
+
+## 1. Meetings
+
+The example panel meets in the example city. Its first session opens on 3 March 2099. The example panel meets in the example city every spring.
+
+## 2. Members
+
+The example panel has seven members from the example regions.
+"""
+WHERE = "The example panel meets in the example city."
+DATE = "Its first session opens on 3 March 2099."
+AGAIN = "The example panel meets in the example city every spring."
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    root = tmp_path_factory.mktemp("docs")
+    (root / "panel.md").write_text(NOTE, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index")
+    Ingestor(index_dir, HashEmbedder()).ingest([root])
+    return SearchIndex.open(index_dir)
+
+
+def drafted(index: SearchIndex, question: str, **policy: object) -> list[str]:
+    answerer = ExtractiveAnswerer(index, HashEmbedder(), replace(DEFAULT_POLICY, **policy))
+    result = HybridSearcher(index, HashEmbedder()).search(analyse(question), 5)
+    return [s.text for s in answerer.draft(result).sentences]
+
+
+def test_a_question_is_weighed_by_its_subject_words_only(index: SearchIndex) -> None:
+    answerer = ExtractiveAnswerer(index, HashEmbedder())
+    # function words (NLTK's list), a reporting verb, a word naming documents, a frame noun and an adverb go
+    question = "According to the documents, what does the example panel say about the main role of its members, and how often?"
+    assert set(answerer._term_weights(analyse(question))) == set(tokenize(["example panel members"])[0])
+
+
+def test_a_further_sentence_joins_only_with_a_part_of_the_answer_the_others_lack(index: SearchIndex) -> None:
+    question = "When does the example panel meet in the example city?"
+    # every sentence scores enough to join (keep_ratio 0): only what it carries tells them apart. The date
+    # "when" asks for joins the sentence holding the question's words; their repeat does not.
+    assert drafted(index, question, keep_ratio=0.0) == [WHERE, DATE]
+    assert AGAIN in drafted(index, question, keep_ratio=0.0, adds_terms=False)
