@@ -90,7 +90,7 @@ class AnswerPolicy:
     `focus_bonus` more than one that shares only the question's commoner words (its passage may hold the
     rest); one holding wording the question quotes scores at least `min_score`. Further sentences join
     the first only when they score at least `keep_ratio` of it and carry a part of the answer the
-    sentences before them lack, a question term or the answer's shape (`adds_terms`, `_carries_more`:
+    sentences before them lack, a question term or the answer's shape (`new_parts_only`, `_carries_more`:
     every sentence of an answer carries part of it); a sentence of an official document that
     scores as much leads instead of a best one from an unconfirmed document or an upload. The draft is
     the answer when its confidence reaches `min_confidence` and, if the passages lack a focus term, its
@@ -110,7 +110,7 @@ class AnswerPolicy:
     focus_bonus: float = 0.1
     synonym_similarity: float = 0.7
     one_source: bool = True
-    adds_terms: bool = True
+    new_parts_only: bool = True
     # Answer when the draft is right with probability at least 2/3: a wrong answer is worse than none, and
     # counting it twice as costly as an abstention, answering pays (P - 2 (1 - P) >= 0) from P = 2/3 on.
     min_confidence: float = 2 / 3
@@ -322,7 +322,7 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.policy.max_sentences or candidate.score < self.policy.keep_ratio * best.score:
                 break
             same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
-            adds = not self.policy.adds_terms or _carries_more(query, candidate, chosen)
+            adds = not self.policy.new_parts_only or _carries_more(query, candidate, chosen)
             if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source) and adds:
                 chosen.append(candidate)
         sentences: list[AnswerSentence] = []
@@ -558,4 +558,3 @@ def _enumerates(query: Query, sentence: str) -> float:
     if query.asks_enumeration:
         return 1.0 if "\n" in sentence else 0.5 if counted else 0.0
     return 0.0
-

@@ -65,4 +65,4 @@ def test_a_further_sentence_joins_only_with_a_part_of_the_answer_the_others_lack
     # every sentence scores enough to join (keep_ratio 0): only what it carries tells them apart. The date
     # "when" asks for joins the sentence holding the question's words; their repeat does not.
     assert drafted(index, question, keep_ratio=0.0) == [WHERE, DATE]
-    assert AGAIN in drafted(index, question, keep_ratio=0.0, adds_terms=False)
+    assert AGAIN in drafted(index, question, keep_ratio=0.0, new_parts_only=False)
