@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.linear import LinearModel
-from assistant.query import NUMBER, Query, expand_acronyms
+from assistant.query import NUMBER, SYMBOL, Query, expand_acronyms
 from assistant.retriever import SearchResult
 from assistant.short_answer import short_answer
 from core.acronyms import uses_of
@@ -327,7 +327,9 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
         sentences: list[AnswerSentence] = []
         for candidate in chosen:
-            sentences.append(AnswerSentence(candidate.text, (candidate.passage,), round(candidate.coverage, 4)))
+            # the same words in another document (the draft it was adopted from) are cited with it
+            saying = (candidate.passage, *result.copies.get(candidate.passage.passage_id, ()))
+            sentences.append(AnswerSentence(candidate.text, saying, round(candidate.coverage, 4)))
             if query.asks_attribution or query.asks_source:
                 already = [p for s in sentences for p in s.passages]
                 sentences += self._footnotes_of(candidate, already, sources=query.asks_source)
@@ -358,8 +360,11 @@ class ExtractiveAnswerer:
         present |= self._near_synonyms(result.query.text, result.passages, present)
         focus_held = sum(_holds_all({t}, present) for t in focus) / len(focus)
         for rank, passage in self._quotable(result):
-            # The citation and heading frame every sentence: "paragraph 1 of 80/16" is in them, not in the text.
-            frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context} {passage.doc.title}"))
+            # The citation, heading and title frame every sentence: "paragraph 1 of 80/16" is in them, not in
+            # the text. A symbol in the title names another document ("established pursuant to resolution
+            # 75/240"), which the passage is not.
+            title = SYMBOL.sub(" ", passage.doc.title)
+            frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context} {title}"))
             whole = set(_terms(passage.text)) | frame
             passage_coverage = sum(w for t, w in weights.items() if t in whole) / total
             for number, (text, start, end) in enumerate(passage.sentences):
@@ -478,7 +483,8 @@ def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate])
     if candidate.terms - set().union(*(c.terms for c in chosen)):
         return True
     span = short_answer(query, [AnswerSentence(candidate.text, (candidate.passage,))])
-    if span and not any(span in c.text for c in chosen):
+    counts = not query.counted or query.gives_count(candidate.text)  # any number is no count of what is asked
+    if span and counts and not any(span in c.text for c in chosen):
         return True
     return _enumerates(query, candidate.text) == 1.0 and not any(_enumerates(query, c.text) == 1.0 for c in chosen)
 

@@ -39,7 +39,9 @@ _PARAGRAPH = re.compile(
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(r"\bpreamb(?:le|ular)\b", re.IGNORECASE)
-# "Who" alone asks for an actor, not for the States a footnote lists; these ask for the latter.
+# Who took a position: "which States ...", or "who" with a verb of stance or speech (support, opposition,
+# proposal, argument), or a vote or sponsorship; the footnotes listing States answer it. "Who" alone
+# ("who chaired") asks for an actor, which the text itself names.
 _ATTRIBUTION = re.compile(
     r"\b(which (states?|country|countries|delegations?|member states?|groups?|governments?)|whose|"
     r"who (supported|favou?red|opposed|proposed|backed|called|tabled|sponsored|argued|preferred|advocated|"
@@ -81,6 +83,8 @@ NUMBER = re.compile(
 )
 # "How many members ...": the words after "how many" name what is counted.
 _COUNTED = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
+# A time asked for ("when", "on what date"), or a document's adoption, which its masthead dates and places
+# ("adopted by the General Assembly on ...", "52nd plenary meeting"): retrieval then wants that masthead.
 _WHEN = re.compile(r"\b(when|what date|which date|adopted|adoption)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,200})[\"“”»]")
 _NAMED_WORDING = re.compile(
@@ -259,9 +263,10 @@ def _phrase(text: str) -> str | None:
 
 def question_parts(text: str) -> list[str]:
     """The questions a question coordinates ("When was X adopted, and at which meeting?"), each searchable
-    on its own. A later part that leans on the first (it refers back with a pronoun, or says too little
-    to search: "at which plenary meeting") carries the first part's words after its interrogative, and
-    a scope stated once ("according to resolution 80/28") applies to every part.
+    on its own. A later part that leans on the first carries what it leans on (`_antecedent`): the
+    documents the first part names when it refers back with a pronoun, else the first part's words after
+    its interrogative (it says too little to search: "at which plenary meeting"). A scope stated once
+    ("according to resolution 80/28") applies to every part.
 
     >>> question_parts("When was resolution 73/27 adopted, and at which plenary meeting?")
     ['When was resolution 73/27 adopted?', 'at which plenary meeting? was resolution 73/27 adopted']
@@ -272,11 +277,22 @@ def question_parts(text: str) -> list[str]:
     if len(pieces) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in pieces):
         return [text]
     pieces = [p if p.endswith("?") else f"{p}?" for p in pieces]
-    subject = _LEADING_INTERROGATIVE.sub("", pieces[0]).rstrip("?")
-    parts = [pieces[0]] + [f"{p} {subject}" if _leans_on_another(p) else p for p in pieces[1:]]
+    first = _LEADING_INTERROGATIVE.sub("", pieces[0]).rstrip("?")
+    named = " ".join(m.group(0) for m in SYMBOL.finditer(pieces[0]))
+    parts = [pieces[0]] + [f"{p} {_antecedent(p, first, named)}" if _leans_on_another(p) else p for p in pieces[1:]]
     scopes = {part: set(_SCOPE.findall(part)) for part in parts}
     every = set().union(*scopes.values())
     return [part + "".join(f" {s}" for s in sorted(every - scopes[part])) for part in parts]
+
+
+def _antecedent(part: str, first: str, named: str) -> str:
+    """What a leaning part takes from the first: a pronoun in a part that can be searched points back at a
+    thing, most plainly the documents the first part names ("When was 73/27 adopted, and what did it
+    establish?": it is 73/27, not its adoption); a part too short to search shares the first's predicate
+    as well ("..., and at which plenary meeting?")."""
+    if named and len(tokenize([part])[0]) > MIN_PART_TERMS:
+        return named
+    return first
 
 
 def _leans_on_another(part: str) -> bool:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -13,7 +12,7 @@ from assistant.query import Query
 from assistant.rerank import DEPTH, Ranking, Reranker, signals
 from core.models import Passage
 from core.settings import require_valid_knobs
-from core.text import fold
+from core.text import fold, same_words
 from core.vocabulary import is_source_reference
 from index.embedder import TextEmbedder
 from index.reader import Filters, SearchIndex
@@ -29,18 +28,18 @@ class FusionWeights:
 
     A document the question names, by symbol ("80/16") or by subject (at least `title_share` of its title's
     idf-weighted words), has its passages ranked by the same fusion run inside it alone, without the words
-    that name it. `symbol` is then added to every passage of a document named by symbol, `title` times the
-    share to those of a document named by subject (as much as a first rank in one list); `mention` to
-    passages of other documents whose text names it; `header` to a named document's header when the
-    question asks when or how it was adopted. A footnote lends the paragraph citing it `footnote_share` of
-    its score, and a footnote that only cites a source gives it its whole score and its place (for "who
-    said or voted what" a paragraph's footnotes follow it in the ranking). `topic` times a document's
-    topicality (the share of its passages on ICT security) favours the corpus's own subject over
-    same-session distractors. `enumeration` goes to passages that set out a list when the question asks
-    for one ("what are the two ...", "how many ..."), `count` to those giving a number of what a "how
-    many" question counts. `locator` goes to the paragraph a question names ("paragraph 2 of 80/16"),
-    `phrase` to passages holding the exact wording a question quotes. With `rerank` the first candidates
-    are then reordered by the fitted reranker (assistant/rerank.py).
+    that name it, unless their score over the whole corpus is higher. `symbol` is then added to every passage
+    of a document named by symbol, `title` times the share to those of a document named by subject (as much as
+    a first rank in one list); `mention` to passages of other documents whose text names it; `header` to a
+    named document's header when the question asks when or how it was adopted. A footnote lends the paragraph
+    citing it `footnote_share` of its score, and a footnote that only cites a source gives it its whole score
+    and its place (for "who said or voted what" a paragraph's footnotes follow it in the ranking). `topic`
+    times a document's topicality (the share of its passages on ICT security) favours the corpus's own subject
+    over same-session distractors. `enumeration` goes to passages that set out a list when the question asks
+    for one ("what are the two ...", "how many ..."), `count` to those giving a number of what a "how many"
+    question counts. `locator` goes to the paragraph a question names ("paragraph 2 of 80/16"), `phrase` to
+    passages holding the exact wording a question quotes. With `rerank` the first candidates are then
+    reordered by the fitted reranker (assistant/rerank.py).
     """
 
     rrf_k: float = 60.0
@@ -81,6 +80,8 @@ class SearchResult:
     similarity: dict[str, float]  # passage id -> its best sentence's cosine similarity to the question
     sentence_similarity: dict[str, float]  # sentence id -> cosine similarity, for every sentence of `passages`
     query_vector: np.ndarray
+    # passage id -> the other passages the filters admit that say it in the same words, oldest first
+    copies: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,6 @@ class _Fused:
     sentence_similarity: dict[str, float]
     named: frozenset[str]  # by symbol or short title (SearchResult.named)
     titled: frozenset[str]  # by subject: the reranker treats them as named
-
-
-_NORMALISE = re.compile(r"\W+")
 
 
 class HybridSearcher:
@@ -134,7 +132,7 @@ class HybridSearcher:
                 passage = self.index.by_id.get(member)
                 if passage is None or not fused.filters.admits(passage):
                     continue
-                key = _NORMALISE.sub(" ", passage.text.lower()).strip()
+                key = same_words(passage.text)
                 if key in seen_texts:
                     continue
                 seen_texts.add(key)
@@ -149,7 +147,25 @@ class HybridSearcher:
         for sid in wanted:
             pid = passage_of(sid)
             similarity[pid] = max(similarity.get(pid, -1.0), sentence_similarity.get(sid, -1.0))
-        return SearchResult(fused.query, results, fused.named, similarity, sentence_similarity, fused.query_vector)
+        return SearchResult(
+            fused.query, results, fused.named, similarity, sentence_similarity, fused.query_vector,
+            self._copies(results, fused.filters, fused.named),
+        )
+
+    def _copies(
+        self, results: list[Passage], filters: Filters, named: frozenset[str]
+    ) -> dict[str, tuple[Passage, ...]]:
+        """The passages of other documents saying each result's words, oldest first: an answer quoting it
+        cites them all, except those of documents a question naming documents does not name (it asks
+        about those)."""
+        found = {}
+        for passage in results:
+            same = [self.index.by_id[pid] for pid in self.index.copies.get(passage.passage_id, ())
+                    if pid != passage.passage_id and filters.admits(self.index.by_id[pid])]
+            same = [p for p in same if not named or p.doc.doc_id in named]
+            if same:
+                found[passage.passage_id] = tuple(sorted(same, key=lambda p: (p.doc.date or "", p.passage_id)))
+        return found
 
     def rank(self, query: Query, filters: Filters | None = None) -> Ranking:
         """The candidates the reranker reorders, best first by fused score, with their signals: what
@@ -195,12 +211,11 @@ class HybridSearcher:
         return Ranking(fused.query, [pid for pid, _ in admitted], np.array([s for _, s in admitted]), rows)
 
     def _with_similarities(self, fused: _Fused, sentence_ids: list[str]) -> dict[str, float]:
-        """The fused sentence similarities, with those of `sentence_ids` that only BM25 brought in added."""
-        similarity = fused.sentence_similarity
-        missing = [sid for sid in sentence_ids if sid not in similarity]
-        for sid, vector in self.index.vectors.vectors(missing).items():
-            similarity[sid] = float(vector @ fused.query_vector)
-        return similarity
+        """The fused sentence similarities, with those of `sentence_ids` that only BM25 brought in added
+        (a new dict: the fusion's own stays as the dense search found it)."""
+        missing = [sid for sid in sentence_ids if sid not in fused.sentence_similarity]
+        found = self.index.vectors.vectors(missing)
+        return fused.sentence_similarity | {sid: float(vector @ fused.query_vector) for sid, vector in found.items()}
 
     def _trusted(self, pid: str) -> bool:
         """On equal scores an official document's passage goes first, before an unconfirmed or uploaded one's."""
@@ -257,7 +272,9 @@ class HybridSearcher:
         """A document the question names has its passages scored by a search of it alone, without the words
         that name it (its symbol, its title): inside it they do not tell one paragraph from another ("the
         resolution on nuclear disarmament verification" says nothing of which of its paragraphs gives the
-        number of experts)."""
+        number of experts). A passage keeps its score over the whole corpus when that is higher: the
+        paragraph that restates the title ("Decides to proclaim ... the International Day of ...") is told
+        apart by the very words that name the document."""
         own = self.index.by_document[doc_id]
         naming = self.index.naming_terms[doc_id]
         depth = self.weights.depth
@@ -269,7 +286,8 @@ class HybridSearcher:
         sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, {"doc_id": doc_id})
         within = self._reciprocal_rank(lexical, sentence_hits, sentences, depth)
         for passage in own:
-            scores[passage.passage_id] = within.get(passage.passage_id, 0.0)
+            pid = passage.passage_id
+            scores[pid] = max(within.get(pid, 0.0), scores.get(pid, 0.0))
 
     def _boost_passages(self, query: Query, scores: dict[str, float]) -> None:
         """Bonuses for what a passage is rather than what it says: on the corpus's subject, a list when the

@@ -16,6 +16,13 @@ _FOLD = str.maketrans(
 
 
 _SPACES = re.compile(r"\s+")  # re's \s is str.isspace, as `fold` reads whitespace
+_NOT_WORDS = re.compile(r"\W+")
+
+
+def same_words(text: str) -> str:
+    """The text's words, lower-cased, one space apart: two passages with the same key say the same thing
+    in the same words (a draft's paragraph and the resolution's, one file extracted twice)."""
+    return _NOT_WORDS.sub(" ", text.lower()).strip()
 
 
 def folded(text: str) -> str:

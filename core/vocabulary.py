@@ -78,8 +78,8 @@ def is_source_reference(footnote: str) -> bool:
     return bool(_SOURCE_REFERENCE.match(footnote)) and not _NAMES_AUTHOR.search(footnote) and not states_named(footnote)
 
 
-# The 193 Member States as UN documents name them (with the short forms commentary uses), and the
-# European Union, which speaks as a delegation: a sentence naming one answers "which States ...?".
+# The 193 Member States as UN documents name them, and the European Union, which speaks as a delegation:
+# a sentence naming one answers "which States ...?".
 MEMBER_STATES = (
     "Afghanistan", "Albania", "Algeria", "Andorra", "Angola", "Antigua and Barbuda", "Argentina", "Armenia",
     "Australia", "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados", "Belarus", "Belgium",
@@ -98,19 +98,31 @@ MEMBER_STATES = (
     "Monaco", "Mongolia", "Montenegro", "Morocco", "Mozambique", "Myanmar", "Namibia", "Nauru", "Nepal",
     "Netherlands", "New Zealand", "Nicaragua", "Niger", "Nigeria", "North Macedonia", "Norway", "Oman",
     "Pakistan", "Palau", "Panama", "Papua New Guinea", "Paraguay", "Peru", "Philippines", "Poland", "Portugal",
-    "Qatar", "Republic of Korea", "Republic of Moldova", "Romania", "Russian Federation", "Russia", "Rwanda",
+    "Qatar", "Republic of Korea", "Republic of Moldova", "Romania", "Russian Federation", "Rwanda",
     "Saint Kitts and Nevis", "Saint Lucia", "Saint Vincent and the Grenadines", "Samoa", "San Marino",
     "Sao Tome and Principe", "Saudi Arabia", "Senegal", "Serbia", "Seychelles", "Sierra Leone", "Singapore",
     "Slovakia", "Slovenia", "Solomon Islands", "Somalia", "South Africa", "South Sudan", "Spain", "Sri Lanka",
-    "Sudan", "Suriname", "Sweden", "Switzerland", "Syrian Arab Republic", "Syria", "Tajikistan", "Thailand",
-    "Timor-Leste", "Togo", "Tonga", "Trinidad and Tobago", "Tunisia", "Türkiye", "Turkey", "Turkmenistan",
+    "Sudan", "Suriname", "Sweden", "Switzerland", "Syrian Arab Republic", "Tajikistan", "Thailand",
+    "Timor-Leste", "Togo", "Tonga", "Trinidad and Tobago", "Tunisia", "Türkiye", "Turkmenistan",
     "Tuvalu", "Uganda", "Ukraine", "United Arab Emirates", "United Kingdom", "United Republic of Tanzania",
     "United States", "Uruguay", "Uzbekistan", "Vanuatu", "Venezuela", "Viet Nam", "Yemen", "Zambia",
     "Zimbabwe", "European Union",
 )
-MEMBER_STATE = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(MEMBER_STATES, key=len, reverse=True)) + r")\b")
+# The everyday English names of States whose UN names differ: questions and commentary write "Syria",
+# resolutions "the Syrian Arab Republic"; both name one State.
+COMMON_NAMES = {
+    "Brunei": "Brunei Darussalam", "Cape Verde": "Cabo Verde", "Czech Republic": "Czechia",
+    "East Timor": "Timor-Leste", "Ivory Coast": "Côte d'Ivoire", "Laos": "Lao People's Democratic Republic",
+    "Moldova": "Republic of Moldova", "North Korea": "Democratic People's Republic of Korea",
+    "Russia": "Russian Federation", "South Korea": "Republic of Korea", "Swaziland": "Eswatini",
+    "Syria": "Syrian Arab Republic", "Tanzania": "United Republic of Tanzania", "Turkey": "Türkiye",
+    "Vietnam": "Viet Nam",
+}
+MEMBER_STATE = re.compile(
+    r"\b(?:" + "|".join(re.escape(s) for s in sorted((*MEMBER_STATES, *COMMON_NAMES), key=len, reverse=True)) + r")\b"
+)
 
 
 def states_named(text: str) -> set[str]:
-    """The Member States (and the European Union) the text names."""
-    return set(MEMBER_STATE.findall(text))
+    """The Member States (and the European Union) the text names, each by its UN name."""
+    return {COMMON_NAMES.get(name, name) for name in MEMBER_STATE.findall(text)}

@@ -15,7 +15,7 @@ whether it was right, its penalty the one with the least held-out log-loss.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,9 +55,8 @@ def fit(groups: Sequence[Group], signals: Sequence[str], penalty: float, iterati
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)  # a signal constant over the rows carries no weight
     standard = [((g.rows - mean) / scale, g.relevant / g.relevant.sum()) for g in useful]
-    weights = np.zeros(len(signals))
-    loss = _loss(standard, weights, penalty)
-    for _ in range(iterations):
+
+    def objective(weights: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         gradient = penalty * weights
         hessian = penalty * np.eye(len(signals))
         for rows, target in standard:
@@ -65,17 +64,9 @@ def fit(groups: Sequence[Group], signals: Sequence[str], penalty: float, iterati
             gradient += rows.T @ (share - target)
             weighted = rows * share[:, None]
             hessian += rows.T @ weighted - np.outer(weighted.sum(axis=0), weighted.sum(axis=0))
-        step = np.linalg.solve(hessian, gradient)
-        while True:  # Newton's step, halved until the loss falls: a full step can overshoot far from the minimum
-            trial = weights - step
-            trial_loss = _loss(standard, trial, penalty)
-            if trial_loss <= loss or np.max(np.abs(step)) < 1e-10:
-                break
-            step = step / 2
-        converged = loss - trial_loss < 1e-9
-        weights, loss = trial, min(loss, trial_loss)
-        if converged:
-            break
+        return _loss(standard, weights, penalty), gradient, hessian
+
+    weights = _minimise(objective, len(signals), iterations)
     return LinearModel(tuple(signals), weights, mean, scale)
 
 
@@ -132,6 +123,26 @@ def _loss(standard: Sequence[tuple[np.ndarray, np.ndarray]], weights: np.ndarray
     return total
 
 
+def _minimise(
+    objective: Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray]], size: int, iterations: int
+) -> np.ndarray:
+    """The minimum, from zero, of a convex objective given with its gradient and Hessian: Newton's steps,
+    each halved until the objective falls (a full step can overshoot far from the minimum)."""
+    weights = np.zeros(size)
+    loss, gradient, hessian = objective(weights)
+    for _ in range(iterations):
+        step = np.linalg.solve(hessian, gradient)
+        while True:
+            trial = weights - step
+            trial_loss, trial_gradient, trial_hessian = objective(trial)
+            if trial_loss <= loss or np.max(np.abs(step)) < 1e-10:
+                break
+            step = step / 2
+        converged = loss - trial_loss < 1e-9 or np.max(np.abs(step)) < 1e-10
+        weights, loss, gradient, hessian = trial, min(loss, trial_loss), trial_gradient, trial_hessian
+        if converged:
+            break
+    return weights
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, signals: Sequence[str], penalty: float) -> LinearModel:
@@ -142,15 +153,17 @@ def fit_logistic(rows: np.ndarray, labels: np.ndarray, signals: Sequence[str], p
     scale = np.where(scale > 1e-9, scale, 1.0)
     design = np.column_stack([(rows - mean) / scale, np.ones(len(rows))])
     ridge = penalty * np.diag([*np.ones(len(signals)), 0.0])
-    weights = np.zeros(len(signals) + 1)
-    for _ in range(100):
-        share = 1 / (1 + np.exp(-design @ weights))
+
+    def objective(weights: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        margin = design @ weights
+        share = 1 / (1 + np.exp(-margin))
+        # log(1 + e^m) - y m, summed: the negative log-likelihood, computed without overflow
+        loss = float(np.sum(np.logaddexp(0.0, margin) - labels * margin) + weights @ ridge @ weights / 2)
         gradient = design.T @ (share - labels) + ridge @ weights
         hessian = (design * (share * (1 - share))[:, None]).T @ design + ridge
-        step = np.linalg.solve(hessian, gradient)
-        weights -= step
-        if np.max(np.abs(step)) < 1e-10:
-            break
+        return loss, gradient, hessian
+
+    weights = _minimise(objective, len(signals) + 1, iterations=100)
     return LinearModel(tuple(signals), weights[:-1], mean, scale, intercept=float(weights[-1]))
 
 

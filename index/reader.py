@@ -12,6 +12,7 @@ from typing import Any
 from core.acronyms import long_form, name_runs
 from core.models import Passage
 from core.text import folded as folded_text
+from core.text import same_words
 from core.vocabulary import DOMAIN
 from index.generation import BM25, BM25_SENTENCES, read_lexical
 from index.lexical import LexicalIndex, tokenize
@@ -132,6 +133,20 @@ class SearchIndex:
     def folded(self) -> dict[str, str]:
         """Each passage's text folded for exact-wording search (core.text.folded)."""
         return {p.passage_id: folded_text(p.text) for p in self.passages}
+
+    @cached_property
+    def copies(self) -> dict[str, tuple[str, ...]]:
+        """For each paragraph that more than one document says in the same words (a draft and the
+        resolution adopted from it), the ids of every passage saying it, in index order. Footnotes are left
+        out: one note cites for a different paragraph in each document."""
+        saying: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            if not passage.is_footnote:
+                saying.setdefault(same_words(passage.text), []).append(passage)
+        return {
+            p.passage_id: tuple(q.passage_id for q in group)
+            for group in saying.values() if len({q.doc.doc_id for q in group}) > 1 for p in group
+        }
 
     @cached_property
     def mentions(self) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ the same wording in different years, and a fictional analysis whose footnotes na
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 RESOLUTION = """---
@@ -60,3 +61,14 @@ def write_sample_corpus(root: Path, paragraphs: Mapping[int, str] = VOICE_PARAGR
         )
     (root / "analysis.md").write_text(ANALYSIS, encoding="utf-8")
     return root
+
+
+def resolution(symbol: str, title: str, adopted: date, meeting: str, body: str) -> str:
+    """A fictional resolution as the corpus's Markdown files hold one: front matter, the masthead that
+    confirms its symbol, "The General Assembly," then `body`, and the meeting that adopted it."""
+    day = f"{adopted.day} {adopted:%B} {adopted.year}"
+    return (
+        f'---\nsymbol: {symbol}\ntitle: {title}\ndate: "{adopted.isoformat()}"\n---\n\nUnited Nations\n\n'
+        f"Resolution adopted by the General Assembly on {day}\n\n{symbol.removeprefix('A/RES/')}. {title}\n\n"
+        f"The General Assembly,\n\n{body.strip()}\n\n{meeting} {day}\n"
+    )

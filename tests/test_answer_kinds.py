@@ -68,6 +68,14 @@ def test_states_named_finds_member_states_by_their_un_names() -> None:
     assert states_named("Ruritania and Freedonia supported it") == set()
 
 
+def test_a_state_named_in_everyday_english_is_the_state_its_un_name_names() -> None:
+    assert states_named("the example report on Syria and Vietnam") == {"Syrian Arab Republic", "Viet Nam"}
+    assert states_named("the example report on the Syrian Arab Republic and Viet Nam") == {"Syrian Arab Republic", "Viet Nam"}
+    # A longer UN name holding a shorter one is one State, not two.
+    assert states_named("the Democratic People's Republic of Korea and the United Republic of Tanzania") == {
+        "Democratic People's Republic of Korea", "United Republic of Tanzania"}
+
+
 def test_which_states_is_answered_by_a_paragraph_naming_them(answerer: Assistant) -> None:
     answer = answerer.ask("Which States were permitted to vote in the example assembly until the end of the session?")
     assert not answer.abstained, answer.message
@@ -184,7 +192,8 @@ def test_an_abstention_offers_its_closest_sentence_as_no_answer(answerer: Assist
     shown = answer.to_json()
     assert shown["answer"] == "" and shown["short_answer"] == ""
     assert shown["closest"]["sentence"] == answer.closest.text
-    assert shown["closest"]["citation"] == answer.closest.passages[0].citation
+    assert shown["closest"]["citation"] == answer.closest.citation  # with any document saying it in the same words
+    assert shown["closest"]["passage_id"] == answer.closest.passages[0].passage_id
 
 
 def test_a_how_many_answer_is_a_number_of_what_is_counted_before_any_number() -> None:

@@ -50,9 +50,6 @@ KNOWN_MISSES = {
     "at rank 11; the answer is still right, quoting UNIDIR 4.3 (\"the two initial DTGs\")",
     "consensus": "the reranker ranks UNIDIR 4.2 and 4.3 on consensus first and the proof (UNIDIR 2.4) at rank 12; "
     "the answer still names consensus, quoting UNIDIR 4.2",
-    "five-year-cycle": "its sentence (UNIDIR, \"five-year working cycles\") is found and shown as the closest, at "
-    "confidence 0.62, under the 2/3 the answerer asks for, since the confidence was refitted with answers of one "
-    "sentence where they had joined others",
 }
 
 

@@ -5,30 +5,22 @@ only cites a report, beside the sample corpus, indexed with hashed-word vectors.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
+from assistant.answer import DEFAULT_POLICY
 from assistant.query import analyse
+from assistant.retriever import DEFAULT_WEIGHTS
 from assistant.service import Assistant
 from core.vocabulary import is_source_reference
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder, synthetic_assistant
-from tests.samples import write_sample_corpus
+from tests.samples import resolution, write_sample_corpus
 
 # The preamble repeats the title's words; the operative paragraphs that answer questions mostly do not.
-WIDGETS = """---
-symbol: A/RES/99/8
-title: Example widget verification
-date: "2099-12-08"
----
-
-United Nations
-
-Resolution adopted by the General Assembly on 8 December 2099
-
-99/8. Example widget verification
-
-The General Assembly,
-
+WIDGETS = resolution("A/RES/99/8", "Example widget verification", date(2099, 12, 8), "50th plenary meeting", """
 Recalling its resolution 98/7 of 4 December 2098 on example widget verification,
 
 Welcoming the preparatory meeting of States on example widget verification, held in 2098, and the example
@@ -41,9 +33,25 @@ Noting the views that members of the panel on example widget verification have s
 2. Decides to establish a panel on example widget verification consisting of 12 members;
 
 3. Requests the Secretary-General to report on example widget verification at its hundredth session;
+""")
+# The resolution proclaiming a day restates its title in the paragraph that proclaims it: there the title's
+# words are what tells that paragraph from the preamble.
+LANTERNS = resolution("A/RES/99/9", "Example Day of Lantern Keepers", date(2099, 12, 9), "51st plenary meeting", """
+Recognizing the contribution that keepers of lanterns make to safe navigation,
 
-50th plenary meeting 8 December 2099
-"""
+Noting with appreciation the work of lantern keepers in remote coastal communities,
+
+1. Decides to proclaim 9 March of each year the Example Day of Lantern Keepers;
+
+2. Invites all Member States to observe it in an appropriate manner;
+""")
+# A resolution, and a later one whose title names it: the later one's passages are not the earlier one's.
+BEACONS = resolution("A/RES/97/5", "Example beacon panel", date(2097, 12, 5), "41st plenary meeting",
+                     "1. Decides to establish an example beacon panel;")
+BEACONS_LATER = resolution(
+    "A/RES/99/10", "Example beacon panel established pursuant to General Assembly resolution 97/5", date(2099, 12, 10),
+    "52nd plenary meeting", "1. Decides that the example beacon panel shall continue its work;",
+)
 REVIEW = """---
 title: Example review
 doc_type: analysis
@@ -70,6 +78,9 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = write_sample_corpus(tmp_path_factory.mktemp("docs"))
     (root / "widgets.md").write_text(WIDGETS, encoding="utf-8")
     (root / "review.md").write_text(REVIEW, encoding="utf-8")
+    (root / "lanterns.md").write_text(LANTERNS, encoding="utf-8")
+    (root / "beacons.md").write_text(BEACONS, encoding="utf-8")
+    (root / "beacons-later.md").write_text(BEACONS_LATER, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     Ingestor(index_dir, HashEmbedder()).ingest([root])
     return synthetic_assistant(index_dir)
@@ -88,6 +99,23 @@ def test_a_document_named_by_its_symbol_is_searched_without_its_title_words(sear
     # The preamble repeats the title and "meeting of States"; only the paragraph convening it says where.
     top = searcher.search("Where will resolution 99/8 convene the example widget verification meeting of States?", k=1)[0]
     assert top.citation == "A/RES/99/8, para. 1"
+
+
+def test_the_paragraph_restating_a_title_keeps_its_place_in_the_document_it_names(searcher: Assistant) -> None:
+    # Searched without its title words the proclaiming paragraph shares nothing with the question; searched
+    # with them it matches best, and the fusion keeps that reading (the reranker is off: it would hide it).
+    fused_only = synthetic_assistant(searcher.settings.index_dir, weights=replace(DEFAULT_WEIGHTS, rerank=False))
+    assert fused_only.search("Is there a day for lantern keepers?", k=1)[0].citation == "A/RES/99/9, para. 1"
+    assert "9 March" in searcher.ask("Is there a day for lantern keepers, and if so on what date?").text
+
+
+def test_a_symbol_in_another_documents_title_does_not_make_its_passages_the_named_ones(searcher: Assistant) -> None:
+    # By what they hold of the question alone (similarity weighed out): 99/10's title names 97/5, which its
+    # own sentences do not; 97/5's "41st plenary meeting" holds as much of the question as 99/10's.
+    by_terms = synthetic_assistant(searcher.settings.index_dir, policy=replace(DEFAULT_POLICY, similarity_weight=0.0))
+    answer = by_terms.ask("At which plenary meeting was resolution 97/5 adopted?")
+    assert "41st plenary meeting" in answer.text
+    assert "52nd plenary meeting" not in answer.text
 
 
 def test_how_many_finds_the_number_of_what_it_counts() -> None:

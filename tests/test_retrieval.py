@@ -173,6 +173,13 @@ def test_question_parts_split_only_coordinated_questions() -> None:
     assert question_parts("When was resolution 99/2 adopted, and which States supported a standing body?") == [
         "When was resolution 99/2 adopted?", "which States supported a standing body?",
     ]
+    # a pronoun points back at the document the first part names; a part too short to search takes its predicate
+    assert question_parts("What did resolution 99/2 decide on the example report, and which panel did it establish?") == [
+        "What did resolution 99/2 decide on the example report?", "which panel did it establish? resolution 99/2",
+    ]
+    assert question_parts("When was resolution 99/2 adopted, and at which plenary meeting?") == [
+        "When was resolution 99/2 adopted?", "at which plenary meeting? was resolution 99/2 adopted",
+    ]
     assert question_parts("Which States and groups supported a standing body?") == [
         "Which States and groups supported a standing body?"
     ]

@@ -31,11 +31,13 @@ The example panel meets in the example city. Its first session opens on 3 March 
 
 ## 2. Members
 
-The example panel has seven members from the example regions.
+The example panel has seven members from the example regions. One recurring practical question for the members is travel.
 """
 WHERE = "The example panel meets in the example city."
 DATE = "Its first session opens on 3 March 2099."
 AGAIN = "The example panel meets in the example city every spring."
+MEMBERS = "The example panel has seven members from the example regions."
+ANOTHER_NUMBER = "One recurring practical question for the members is travel."
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +68,10 @@ def test_a_further_sentence_joins_only_with_a_part_of_the_answer_the_others_lack
     # "when" asks for joins the sentence holding the question's words; their repeat does not.
     assert drafted(index, question, keep_ratio=0.0) == [WHERE, DATE]
     assert AGAIN in drafted(index, question, keep_ratio=0.0, new_parts_only=False)
+
+
+def test_a_number_joins_a_how_many_answer_only_when_it_counts_what_is_asked(index: SearchIndex) -> None:
+    # "One ... for the members" holds a number and the word counted, but does not count them.
+    assert drafted(index, "How many members does the example panel have?", keep_ratio=0.0) == [MEMBERS]
+    assert ANOTHER_NUMBER in drafted(index, "How many members does the example panel have?", keep_ratio=0.0,
+                                     new_parts_only=False)
