@@ -30,7 +30,7 @@ from core.settings import require_valid_knobs
 from core.text import fold
 from core.vocabulary import ACRONYMS, is_source_reference, spell_out, states_named
 from index.embedder import TextEmbedder
-from index.lexical import tokenize
+from index.lexical import terms, tokenize
 from index.reader import SearchIndex
 
 ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
@@ -418,7 +418,7 @@ class ExtractiveAnswerer:
             return set()
         # one surface form per stem of the passages' content words: "entry" stands for "entries"
         read = sorted({w for p in passages for w in _WORD.findall(p.text.lower())})
-        forms = {tuple(terms): w for w, terms in zip(read, tokenize(read), strict=True) if terms}
+        forms = {tuple(stems): w for w, stems in zip(read, tokenize(read), strict=True) if stems}
         words = sorted(forms.values())
         if not words:
             return set()
@@ -501,7 +501,7 @@ def _trusted_first(candidates: list[_Candidate], keep_ratio: float) -> list[_Can
 
 
 def _terms(text: str) -> list[str]:
-    return tokenize([expand_acronyms(text)])[0]
+    return terms(expand_acronyms(text))
 
 
 # A word as the near-synonym check reads it: three letters or more.
@@ -531,8 +531,8 @@ def _near(term: str, present: set[str]) -> bool:
 def _spelled_out_in(term: str, present: set[str]) -> bool:
     """Whether an acronym term (`apr`) is in the passages spelled out (`annual progress report`)."""
     for short, full in ACRONYMS.items():
-        if tokenize([short])[0] == [term]:
-            return set(tokenize([full])[0]) <= present
+        if terms(short) == [term]:
+            return set(terms(full)) <= present
     return False
 
 

@@ -7,12 +7,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from core.acronyms import acronyms_in, uses_of
 from core.errors import QuestionError
 from core.vocabulary import ACRONYMS, expansions, spell_out, states_named
-from index.lexical import tokenize
+from index.lexical import terms
 
 # Longer than a page of text is a pasted document, not a question; the answerer would cite at random.
 MAX_QUESTION_CHARS = 2000
@@ -114,6 +114,11 @@ class Query:
     states: frozenset[str] = frozenset()  # Member States the question names
     counted: tuple[str, ...] = ()  # stems of the words a "how many" question counts
     long_forms: tuple[tuple[str, str], ...] = ()  # (acronym, the corpus's name for it) beyond core/vocabulary
+
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """The expanded text's index terms, tokenised once for every lexical search of the question."""
+        return tuple(terms(self.expanded))
 
     def with_long_forms(self, long_form: Callable[[str], str | None]) -> Query:
         """The query with each acronym our vocabulary does not know followed by the name the corpus
@@ -250,7 +255,7 @@ def _counted(text: str) -> tuple[str, ...]:
     """The stems of what "how many" counts, with those of its acronym or spelled-out form: a question about
     "dedicated thematic groups" is answered by "two initial DTGs" too."""
     match = _COUNTED.search(text)
-    return tuple(dict.fromkeys(tokenize([expand_acronyms(match.group(1))])[0])) if match else ()
+    return tuple(dict.fromkeys(terms(expand_acronyms(match.group(1))))) if match else ()
 
 
 def _phrase(text: str) -> str | None:
@@ -290,7 +295,7 @@ def _antecedent(part: str, first: str, named: str) -> str:
     thing, most plainly the documents the first part names ("When was 73/27 adopted, and what did it
     establish?": it is 73/27, not its adoption); a part too short to search shares the first's predicate
     as well ("..., and at which plenary meeting?")."""
-    if named and len(tokenize([part])[0]) > MIN_PART_TERMS:
+    if named and len(terms(part)) > MIN_PART_TERMS:
         return named
     return first
 
@@ -298,4 +303,4 @@ def _antecedent(part: str, first: str, named: str) -> str:
 def _leans_on_another(part: str) -> bool:
     """Whether a coordinated question refers back (a third-person pronoun: "what body did it establish")
     or names too little to be searched alone (at most MIN_PART_TERMS index terms)."""
-    return bool(_BACK_REFERENCE.search(part)) or len(tokenize([part])[0]) <= MIN_PART_TERMS
+    return bool(_BACK_REFERENCE.search(part)) or len(terms(part)) <= MIN_PART_TERMS

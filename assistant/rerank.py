@@ -42,7 +42,6 @@ from assistant.query import Query
 from assistant.short_answer import DATE
 from core.models import Passage
 from core.vocabulary import is_source_reference
-from index.lexical import tokenize
 from index.reader import SearchIndex
 
 SIGNALS = (
@@ -111,7 +110,7 @@ def signals(
     passages = [index.by_id[pid] for pid, _ in candidates]
     lent = {p.passage_id: _sources_of(index, p) for p in passages}
     terms = index.terms([*passages, *(note for notes in lent.values() for note in notes)])
-    idf = index.lexical.idf(sorted(set(tokenize([query.expanded])[0])))  # acronyms' other spellings included
+    idf = index.lexical.idf(sorted(set(query.terms)))  # acronyms' other spellings included
     passage_bm25, sentence_bm25 = _bm25(index, query, named, passages)
     fused = np.array([score for _, score in candidates], dtype=np.float64)
     rows = []
@@ -172,9 +171,9 @@ def _bm25(
     for doc_id, positions in groups.items():
         without = index.naming_terms.get(doc_id, frozenset()) if doc_id else frozenset()
         members = [passages[p] for p in positions]
-        own = index.lexical.scores_of(query.expanded, [p.passage_id for p in members], without)
+        own = index.lexical.scores_of(query.terms, [p.passage_id for p in members], without)
         sentence_ids = [[p.sentence_id(n) for n in range(len(p.sentences))] for p in members]
-        flat = index.sentence_lexical.scores_of(query.expanded, [s for ids in sentence_ids for s in ids], without)
+        flat = index.sentence_lexical.scores_of(query.terms, [s for ids in sentence_ids for s in ids], without)
         best, start = [], 0
         for ids in sentence_ids:
             best.append(float(flat[start:start + len(ids)].max()) if ids else 0.0)

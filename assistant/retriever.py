@@ -241,9 +241,9 @@ class HybridSearcher:
     def _fused(
         self, query: Query, query_vector: np.ndarray, filters: Filters, depth: int
     ) -> tuple[dict[str, float], dict[str, float]]:
-        lexical = self.index.lexical.search(query.expanded, depth, self.index.allowed_ids(filters))
+        lexical = self.index.lexical.search(query.terms, depth, self.index.allowed_ids(filters))
         allowed = self.index.allowed_sentence_ids(filters)
-        sentence_hits = self.index.sentence_lexical.search(query.expanded, depth * SENTENCES_PER_PASSAGE, allowed)
+        sentence_hits = self.index.sentence_lexical.search(query.terms, depth * SENTENCES_PER_PASSAGE, allowed)
         sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, filters.chroma_where())
         return self._reciprocal_rank(lexical, sentence_hits, sentences, depth), dict(sentences)
 
@@ -278,10 +278,10 @@ class HybridSearcher:
         own = self.index.by_document[doc_id]
         naming = self.index.naming_terms[doc_id]
         depth = self.weights.depth
-        lexical = self.index.lexical.search(query.expanded, depth, [p.passage_id for p in own], without=naming)
+        lexical = self.index.lexical.search(query.terms, depth, [p.passage_id for p in own], without=naming)
         sentence_ids = [p.sentence_id(n) for p in own for n in range(len(p.sentences))]
         sentence_hits = self.index.sentence_lexical.search(
-            query.expanded, depth * SENTENCES_PER_PASSAGE, sentence_ids, without=naming
+            query.terms, depth * SENTENCES_PER_PASSAGE, sentence_ids, without=naming
         )
         sentences = self.index.vectors.search(query_vector, depth * SENTENCES_PER_PASSAGE, {"doc_id": doc_id})
         within = self._reciprocal_rank(lexical, sentence_hits, sentences, depth)
@@ -338,7 +338,7 @@ class HybridSearcher:
         """A document the question names by its subject is searched on its own: its passages join the
         candidates, with a bonus growing with the share of its title the question repeats. Returns those
         documents."""
-        titled = self.index.titled_documents(query.expanded, self.weights.title_share)
+        titled = self.index.titled_documents(query.terms, self.weights.title_share)
         for doc_id, share in titled.items():
             self._rank_within(doc_id, query, query_vector, scores)
             for passage in self.index.by_document[doc_id]:

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from assistant.query import NUMBER, SYMBOL, Query, count_of, symbol_of
 from core.models import Passage
+from core.text import folded
 from core.vocabulary import MEMBER_STATE, MONTHS
 
 Span = tuple[int, int]
@@ -129,7 +130,11 @@ def _states(query: Query, text: str) -> Span | None:
 
 
 def _symbol(query: Query, text: str) -> Span | None:
-    """The first document symbol of the text that the question does not name itself."""
+    """The first document symbol of the text that the question does not name itself; none in the sentence
+    holding wording the question quotes ("where does ... appear?"): that sentence's own document says it,
+    not one it mentions (a footnote after it may still give the source)."""
+    if query.phrase and folded(query.phrase) in folded(text):
+        return None
     for match in SYMBOL.finditer(text):
         if symbol_of(match)[1] not in query.session_numbers:
             return match.span()

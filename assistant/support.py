@@ -23,7 +23,7 @@ import numpy as np
 from core.sentences import sentence_spans
 from core.text import fold
 from index.embedder import TextEmbedder
-from index.lexical import tokenize
+from index.lexical import terms, tokenize
 
 # A token holding a digit; brackets and parentheses end it, so "(2025)" gives "2025".
 _FIGURE = re.compile(r"[^\s()\[\]{}]*\d[^\s()\[\]{}]*")
@@ -85,7 +85,7 @@ def missing_figures(sentence: str, passages: Sequence[str]) -> tuple[str, ...]:
 
 def content_overlap(sentence: str, passages: Sequence[str]) -> float:
     """The share of the sentence's distinct content stems that occur in the passages (0 when it has none)."""
-    stems = set(tokenize([sentence])[0])
+    stems = set(terms(sentence))
     if not stems:
         return 0.0
     held = {stem for tokens in tokenize(list(passages)) for stem in tokens}

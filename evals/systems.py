@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from assistant.service import Assistant
 from index.embedder import TextEmbedder
+from index.lexical import terms
 from index.reader import SearchIndex
 from index.vectors import passage_of
 
@@ -84,7 +85,7 @@ class Bm25System(_TopPassageSystem):
         self.index = index
 
     def ranked(self, question: str, k: int) -> list[tuple[str, dict[str, Any]]]:
-        hits = self.index.lexical.search(question, k)
+        hits = self.index.lexical.search(terms(question), k)
         return [(self.index.by_id[pid].text, self.index.by_id[pid].to_dict()) for pid, _ in hits]
 
 

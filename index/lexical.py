@@ -35,11 +35,17 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     )
 
 
+def terms(text: str) -> list[str]:
+    """One text's tokens (`tokenize`): what a query is searched by."""
+    return tokenize([text])[0]
+
+
 class LexicalIndex:
-    """BM25 scores over passage ids.
+    """BM25 scores over passage ids, for a query's terms (`terms`): a question tokenised once is searched
+    in the passage index and the sentence index, and inside each named document, with the same terms.
 
     >>> index = LexicalIndex.build(["a#0", "a#1"], ["two dedicated thematic groups", "a review conference"])
-    >>> index.search("thematic groups", k=1)[0][0]
+    >>> index.search(terms("thematic groups"), k=1)[0][0]
     'a#0'
     """
 
@@ -91,20 +97,22 @@ class LexicalIndex:
             result[token] = float(np.log((n - df + 0.5) / (df + 0.5) + 1.0)) if df else 0.0
         return result
 
-    def scores(self, query: str, without: frozenset[str] = frozenset()) -> np.ndarray:
-        """BM25 score of every passage for the query (less the terms `without`), aligned with `ids`."""
-        tokens = [t for t in tokenize([query])[0] if t in self._vocab and t not in without]
+    def scores(self, query: Sequence[str], without: frozenset[str] = frozenset()) -> np.ndarray:
+        """BM25 score of every passage for the query's terms (less the terms `without`), aligned with `ids`."""
+        tokens = [t for t in query if t in self._vocab and t not in without]
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
 
-    def scores_of(self, query: str, ids: Sequence[str], without: frozenset[str] = frozenset()) -> np.ndarray:
+    def scores_of(
+        self, query: Sequence[str], ids: Sequence[str], without: frozenset[str] = frozenset()
+    ) -> np.ndarray:
         """BM25 score of each of `ids` for the query (0 for an id not indexed), in their order."""
         scores = self.scores(query, without)
         return np.array([scores[self._position[i]] if i in self._position else 0.0 for i in ids], dtype=np.float64)
 
     def search(
-        self, query: str, k: int, allowed: Sequence[str] | None = None, without: frozenset[str] = frozenset()
+        self, query: Sequence[str], k: int, allowed: Sequence[str] | None = None, without: frozenset[str] = frozenset()
     ) -> list[tuple[str, float]]:
         """The k best (id, score) pairs with a positive score, optionally among `allowed` ids only."""
         scores = self.scores(query, without)

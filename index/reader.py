@@ -15,7 +15,7 @@ from core.text import folded as folded_text
 from core.text import same_words
 from core.vocabulary import DOMAIN
 from index.generation import BM25, BM25_SENTENCES, read_lexical
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, terms, tokenize
 from index.store import GenerationHold, IndexStore, vector_space
 from index.vectors import VectorReader
 
@@ -171,7 +171,7 @@ class SearchIndex:
         naming = {}
         for doc_id, title in self.title_terms.items():
             symbol = self.by_document[doc_id][0].doc.symbol
-            naming[doc_id] = title | frozenset(tokenize([f"{symbol} resolution"])[0] if symbol else ())
+            naming[doc_id] = title | frozenset(terms(f"{symbol} resolution") if symbol else ())
         return naming
 
     @cached_property
@@ -202,11 +202,11 @@ class SearchIndex:
         words = set(re.findall(r"\w+", text.lower()))
         return docs | {doc for name, doc in self.short_names.items() if name in words}
 
-    def titled_documents(self, text: str, min_share: float) -> dict[str, float]:
+    def titled_documents(self, question_terms: Iterable[str], min_share: float) -> dict[str, float]:
         """The documents a question names by subject ("the resolution on the role of science and
-        technology"): those of which `text` repeats at least `min_share` of the idf-weighted title words,
-        with that share."""
-        asked = set(tokenize([text])[0])
+        technology"): those of which `question_terms` repeat at least `min_share` of the idf-weighted
+        title words, with that share."""
+        asked = set(question_terms)
         shares = {}
         for doc_id, idf in self.title_idf.items():
             total = sum(idf.values())

@@ -13,7 +13,7 @@ import pytest
 
 from core.errors import IndexBusyError
 from index.generation import BM25
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, terms
 from index.store import IndexStore, vector_space
 from index.vectors import CHROMA
 from ingest.pipeline import Ingestor
@@ -83,7 +83,7 @@ def snapshot(store: IndexStore) -> dict:
         "passages": [(p.passage_id, p.locator, p.text) for p in store.passages()],
         "sentences": sum(len(p.sentences) for p in store.passages()),
         "vectors": vectors.count(),
-        "bm25": lexical.search("thematic groups", k=3),
+        "bm25": lexical.search(terms("thematic groups"), k=3),
         "dense": vectors.search(HashEmbedder().embed_query("dedicated thematic groups"), k=3),
     }
 

@@ -72,6 +72,13 @@ def test_a_source_question_reads_the_footnote_quoted_after_the_sentence() -> Non
     assert short("Which resolution created the example board?", sentence, quoted("See A/RES/99/5.", "para. 2")) == ""
 
 
+def test_where_quoted_wording_appears_is_not_a_symbol_the_sentence_holding_it_mentions() -> None:
+    sentence = quoted("Decides, in accordance with A/RES/99/3, to ensure a calm and orderly handover;")
+    assert short('Where does the phrase "calm and orderly handover" appear?', sentence) == ""
+    note = quoted("A/RES/99/4, para. 2.", "footnote 1")
+    assert short('Which resolution first used the words "calm and orderly handover"?', sentence, note) == "A/RES/99/4"
+
+
 def test_a_which_states_question_gets_the_list_of_states_named() -> None:
     sentence = quoted("Decides that Chile and Norway shall be permitted to vote until the end of the example session;")
     assert short("Which States were permitted to vote in the example session?", sentence) == "Chile and Norway"
