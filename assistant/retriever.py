@@ -125,7 +125,7 @@ class HybridSearcher:
         fused = self._fuse(query, filters or Filters(), depth=max(self.weights.depth, 4 * k))
         results: list[Passage] = []
         seen_texts: set[str] = set()
-        ranked = self._ordered(fused)
+        ranked, known = self._ordered(fused)
         scores = dict(ranked)
         for pid, score in ranked:
             for member in (pid, *self._followers(fused.query, pid)):
@@ -142,7 +142,7 @@ class HybridSearcher:
             if len(results) == k:
                 break
         wanted = [p.sentence_id(n) for p in results for n in range(len(p.sentences))]
-        sentence_similarity = self._with_similarities(fused, wanted)
+        sentence_similarity = self._with_similarities(known, fused.query_vector, wanted)
         similarity: dict[str, float] = {}
         for sid in wanted:
             pid = passage_of(sid)
@@ -170,7 +170,7 @@ class HybridSearcher:
     def rank(self, query: Query, filters: Filters | None = None) -> Ranking:
         """The candidates the reranker reorders, best first by fused score, with their signals: what
         `search` orders by the fitted model, and what evals/fit_reranker.py fits it on."""
-        return self._ranking(self._fuse(query, filters or Filters(), depth=self.weights.depth))
+        return self._ranking(self._fuse(query, filters or Filters(), depth=self.weights.depth))[0]
 
     def _fuse(self, query: Query, filters: Filters, depth: int) -> _Fused:
         """Every candidate's fused score: the three rankings, then the bonuses for what the question names."""
@@ -186,36 +186,43 @@ class HybridSearcher:
         self._share_with_footnotes(scores)
         return _Fused(query, query_vector, filters, scores, sentence_similarity, named, titled)
 
-    def _ordered(self, fused: _Fused) -> list[tuple[str, float]]:
+    def _ordered(self, fused: _Fused) -> tuple[list[tuple[str, float]], dict[str, float]]:
         """(passage id, score) best first: the reranker's order and shares for its candidates, then the
-        rest in fused order with no share; without a reranker the fused order and scores."""
+        rest in fused order with no share; without a reranker the fused order and scores. With them the
+        sentence similarities read on the way, so that none is fetched twice."""
         by_fusion = self._by_fusion(fused)
         if self.reranker is None:
-            return by_fusion
-        ranking = self._ranking(fused, by_fusion)
+            return by_fusion, fused.sentence_similarity
+        ranking, similarity = self._ranking(fused, by_fusion)
         reranked = set(ranking.ids)
-        return self.reranker.order(ranking) + [(pid, 0.0) for pid, _ in by_fusion if pid not in reranked]
+        return self.reranker.order(ranking) + [(pid, 0.0) for pid, _ in by_fusion if pid not in reranked], similarity
 
     def _by_fusion(self, fused: _Fused) -> list[tuple[str, float]]:
         """(passage id, fused score) best first; on equal scores official text first, then by id."""
         return sorted(fused.scores.items(), key=lambda item: (-item[1], not self._trusted(item[0]), item[0]))
 
-    def _ranking(self, fused: _Fused, by_fusion: list[tuple[str, float]] | None = None) -> Ranking:
-        """The first candidates the filters admit (the reranker's depth of them), with their signals."""
+    def _ranking(
+        self, fused: _Fused, by_fusion: list[tuple[str, float]] | None = None
+    ) -> tuple[Ranking, dict[str, float]]:
+        """The first candidates the filters admit (the reranker's depth of them), with their signals, and
+        the sentence similarities those were computed from."""
         depth = self.reranker.depth if self.reranker is not None else DEPTH
         admitted = [(pid, score) for pid, score in by_fusion or self._by_fusion(fused)
                     if pid in self.index.by_id and fused.filters.admits(self.index.by_id[pid])][:depth]
         passages = [self.index.by_id[pid] for pid, _ in admitted]
-        similarity = self._with_similarities(fused, [p.sentence_id(n) for p in passages for n in range(len(p.sentences))])
+        sentence_ids = [p.sentence_id(n) for p in passages for n in range(len(p.sentences))]
+        similarity = self._with_similarities(fused.sentence_similarity, fused.query_vector, sentence_ids)
         rows = signals(self.index, fused.query, fused.named | fused.titled, admitted, similarity)
-        return Ranking(fused.query, [pid for pid, _ in admitted], np.array([s for _, s in admitted]), rows)
+        ranking = Ranking(fused.query, [pid for pid, _ in admitted], np.array([s for _, s in admitted]), rows)
+        return ranking, similarity
 
-    def _with_similarities(self, fused: _Fused, sentence_ids: list[str]) -> dict[str, float]:
-        """The fused sentence similarities, with those of `sentence_ids` that only BM25 brought in added
-        (a new dict: the fusion's own stays as the dense search found it)."""
-        missing = [sid for sid in sentence_ids if sid not in fused.sentence_similarity]
-        found = self.index.vectors.vectors(missing)
-        return fused.sentence_similarity | {sid: float(vector @ fused.query_vector) for sid, vector in found.items()}
+    def _with_similarities(
+        self, known: dict[str, float], query_vector: np.ndarray, sentence_ids: list[str]
+    ) -> dict[str, float]:
+        """The `known` sentence similarities, with those of `sentence_ids` it lacks (sentences only BM25
+        brought in) added: a new dict, the fusion's own stays as the dense search found it."""
+        found = self.index.vectors.vectors([sid for sid in sentence_ids if sid not in known])
+        return known | {sid: float(vector @ query_vector) for sid, vector in found.items()}
 
     def _trusted(self, pid: str) -> bool:
         """On equal scores an official document's passage goes first, before an unconfirmed or uploaded one's."""
