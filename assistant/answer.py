@@ -36,9 +36,11 @@ from index.reader import SearchIndex
 ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
 # Words that shape a question but say nothing about its subject, beyond English function words (NLTK's stop
 # list, as bm25s ships it: `_question_words`). Each group is a kind of word the list leaves out:
-# - function words it lacks: adverbs of degree, time and frequency, quantifiers and modals;
+# - function words it lacks: adverbs of degree, time and frequency, quantifiers, and the modal auxiliaries
+#   (a closed class; "may" is left in, being a month's name too);
 _MORE_FUNCTION_WORDS = (
-    "also ever every many much often frequently currently exactly still instead per one last could would whose long"
+    "also ever every many much often frequently currently exactly still instead per one last whose long "
+    "could would must might shall ought"
 )
 # - verbs by which a question asks what a text says rather than about its subject ("what does it say about");
 _REPORTING_VERBS = (
@@ -88,13 +90,14 @@ class AnswerPolicy:
     is within `synonym_similarity` of it in the dense model's space ("entry" for "enter", "images" for
     "photos"; chosen on tune, docs/evaluation.md). A sentence that itself holds every focus term scores
     `focus_bonus` more than one that shares only the question's commoner words (its passage may hold the
-    rest); one holding wording the question quotes scores at least `min_score`. Further sentences join
-    the first only when they score at least `keep_ratio` of it and carry a part of the answer the
-    sentences before them lack, a question term or the answer's shape (`new_parts_only`, `_carries_more`:
-    every sentence of an answer carries part of it); a sentence of an official document that
-    scores as much leads instead of a best one from an unconfirmed document or an upload. The draft is
-    the answer when its confidence reaches `min_confidence` and, if the passages lack a focus term, its
-    best sentence's similarity reaches `unheld_focus_similarity` (`ExtractiveAnswerer.accepts`).
+    rest); one holding wording the question quotes, or of the paragraph it names, scores at least
+    `min_score`. Further sentences join the first only when they score at least `keep_ratio` of it and
+    carry a part of the answer the sentences before them lack, a question term or the answer's shape
+    (`new_parts_only`, `_carries_more`: every sentence of an answer carries part of it); a sentence of an
+    official document that scores as much leads instead of a best one from an unconfirmed document or an
+    upload. The draft is the answer when its confidence reaches `min_confidence` and, if the passages lack
+    a focus term, its best sentence's similarity reaches `unheld_focus_similarity`
+    (`ExtractiveAnswerer.accepts`).
     """
 
     rerank: int = 15
@@ -247,6 +250,7 @@ class _Candidate:
     rank: int
     sentence_id: str
     quoted: bool = False
+    located: bool = False  # of the paragraph the question names ("paragraph 1 of A/C.1/80/L.20")
     focus_held: float = 1.0
     holds_focus: bool = False
     similarity: float = 0.0
@@ -297,15 +301,16 @@ class ExtractiveAnswerer:
 
         A question whose rarest words no passage read holds in any form ("the 2027 budget", where the
         documents give only the months of 2027) asks about something they do not speak of, unless the best
-        sentence is as a whole close to the question (`unheld_focus_similarity` in the dense model's space;
-        lay words seldom match the documents' terms). The confidence weighs the share of those words held
-        among its other signals, but the tune questions hold too few unanswerable ones to teach it that
-        one word missing everywhere can make an answer wrong; on tune this rule refuses two more of them at
-        the same cost (a wrong answer counted twice an abstention; docs/evaluation.md)."""
+        sentence holds the wording it quotes, is of the paragraph it names, or is as a whole close to the
+        question (`unheld_focus_similarity` in the dense model's space; lay words seldom match the
+        documents' terms). The confidence weighs the share of those words held among its other signals, but
+        the tune questions hold too few unanswerable ones to teach it that one word missing everywhere can
+        make an answer wrong; on tune this rule refuses two more of them at the same cost (a wrong answer
+        counted twice an abstention; docs/evaluation.md)."""
         signals = draft.signals
         if not draft.sentences or not signals["kind"]:
             return False
-        speaks_of_it = signals["focus_held"] == 1.0 or signals["quoted"] or (
+        speaks_of_it = signals["focus_held"] == 1.0 or signals["quoted"] or signals["located"] or (
             signals["similarity"] >= self.policy.unheld_focus_similarity
         )
         return speaks_of_it and signals["confidence"] >= self.policy.min_confidence
@@ -316,15 +321,8 @@ class ExtractiveAnswerer:
         candidates = _trusted_first(self._reranked(result), self.policy.keep_ratio)
         if not candidates:
             return Draft((), {})
-        best = candidates[0]
-        chosen = [best]
-        for candidate in candidates[1:]:
-            if len(chosen) >= self.policy.max_sentences or candidate.score < self.policy.keep_ratio * best.score:
-                break
-            same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
-            adds = not self.policy.new_parts_only or _carries_more(query, candidate, chosen)
-            if all(candidate.text != c.text for c in chosen) and (same_source or not self.policy.one_source) and adds:
-                chosen.append(candidate)
+        chosen = self._chosen(query, candidates)
+        best = next(c for c in candidates if any(c is x for x in chosen))  # its signals are the answer's
         sentences: list[AnswerSentence] = []
         for candidate in chosen:
             # the same words in another document (the draft it was adopted from) are cited with it
@@ -341,11 +339,36 @@ class ExtractiveAnswerer:
             "sentence_focus": float(best.holds_focus),
             "rank": 1 / (best.rank + 1),
             "quoted": float(best.quoted),
+            "located": float(best.located),
             "asks_actor": float(query.asks_actor),
             "kind": float(_answers_the_kind_of_question(query, sentences, self.policy)),
         }
         signals["confidence"] = self.confidence.probability(confidence_signals(signals))
         return Draft(tuple(sentences), signals)
+
+    def _chosen(self, query: Query, candidates: list[_Candidate]) -> list[_Candidate]:
+        """The sentences of the answer, best first: the best, and those that score nearly as well, come from
+        its document and carry a part of the answer it lacks; only the paragraph's own when the question
+        names a paragraph. A question asking where quoted wording appears is answered by the places it
+        appears, one sentence per document, oldest first: where agreed language was first used, then where
+        it was used since."""
+        policy = self.policy
+        if query.phrase and query.asks_source:
+            places = list({c.passage.doc.doc_id: c for c in reversed(candidates) if c.quoted}.values())
+            if places:
+                return sorted(places, key=_oldest_first)[: policy.max_sentences]
+        best = candidates[0]
+        chosen = [best]
+        for candidate in candidates[1:]:
+            if len(chosen) >= policy.max_sentences or candidate.score < policy.keep_ratio * best.score:
+                break
+            same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
+            if best.located and not candidate.located:  # the paragraph asked for is the whole answer
+                continue
+            adds = not policy.new_parts_only or _carries_more(query, candidate, chosen)
+            if all(candidate.text != c.text for c in chosen) and (same_source or not policy.one_source) and adds:
+                chosen.append(candidate)
+        return chosen
 
     def _candidates(self, result: SearchResult) -> list[_Candidate]:
         weights = self._term_weights(result.query)
@@ -367,6 +390,8 @@ class ExtractiveAnswerer:
             frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context} {title}"))
             whole = set(_terms(passage.text)) | frame
             passage_coverage = sum(w for t, w in weights.items() if t in whole) / total
+            named = not result.named or passage.doc.doc_id in result.named
+            located = named and result.query.names_locator(passage.locator)
             for number, (text, start, end) in enumerate(passage.sentences):
                 own = set(_terms(text))
                 present = own | frame
@@ -376,7 +401,7 @@ class ExtractiveAnswerer:
                 candidates.append(
                     _Candidate(
                         text, passage, start, end, 1.0 if quoted else coverage, rank, passage.sentence_id(number),
-                        quoted, focus_held, _holds_all(focus, present), terms=frozenset(own & weights.keys()),
+                        quoted, located, focus_held, _holds_all(focus, present), terms=frozenset(own & weights.keys()),
                     )
                 )
         return sorted(candidates, key=lambda c: (-c.coverage, c.rank))
@@ -436,7 +461,8 @@ class ExtractiveAnswerer:
             score = candidate.coverage + policy.similarity_weight * float(similarity) + policy.rank_weight / (candidate.rank + 1)
             score += policy.enumeration_bonus * _enumerates(result.query, candidate.text)
             score += policy.focus_bonus * candidate.holds_focus
-            if candidate.quoted:  # exact wording asked for: found is found, however unlike the question it reads
+            # the exact wording or the paragraph asked for: found is found, however unlike the question it reads
+            if candidate.quoted or candidate.located:
                 score = max(score, policy.min_score + policy.rank_weight / (candidate.rank + 1))
             rescored.append(replace(candidate, similarity=float(similarity), score=score))
         return sorted(rescored, key=lambda c: (-c.score, not c.passage.doc.provenance.trusted))
@@ -487,6 +513,12 @@ def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate])
     if span and counts and not any(span in c.text for c in chosen):
         return True
     return _enumerates(query, candidate.text) == 1.0 and not any(_enumerates(query, c.text) == 1.0 for c in chosen)
+
+
+def _oldest_first(candidate: _Candidate) -> tuple[bool, str, bool]:
+    """A sort key: dated documents by date, official ones first on the same date, undated ones last."""
+    doc = candidate.passage.doc
+    return (not doc.date, doc.date or "", not doc.provenance.trusted)
 
 
 def _trusted_first(candidates: list[_Candidate], keep_ratio: float) -> list[_Candidate]:

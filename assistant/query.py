@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 
 from core.acronyms import acronyms_in, uses_of
 from core.errors import QuestionError
+from core.symbols import SYMBOL_PATTERN
 from core.vocabulary import ACRONYMS, expansions, spell_out, states_named
 from index.lexical import terms
 
@@ -23,11 +24,19 @@ _ESCAPE_SEQUENCE = re.compile(
     r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|(?:\x1b\[|\x9b)[0-9;?]*[ -/]*[@-~]|\x1b[ -~]?"
 )
 
-# A symbol as questions and passages write it: "A/RES/80/16", "A/80/257", "resolution 80/16", "decision 79/512", "80/16".
+# A symbol as questions and passages write it: in full as the documents do ("A/RES/80/16", "A/80/257",
+# the committee draft "A/C.1/80/L.20", "A/AC.292/2025/INF/5/Rev.1"; any case), or by session and number
+# ("resolution 80/16", "decision 79/512", "80/16").
 SYMBOL = re.compile(
-    r"\b(?:(A/RES/|A/)(\d{2,3})/(\d{1,4})|(?:resolutions?|res\.?|decision)\s+(\d{2,3})/(\d{1,4})|(\d{2})/(\d{1,3}))\b",
+    rf"(?P<symbol>{SYMBOL_PATTERN.pattern})(?![\w/])"
+    r"|\b(?:resolutions?|res\.?|decision)\s+(?P<session>\d{2,3})/(?P<number>\d{1,4})\b"
+    r"|\b(?P<bare_session>\d{2})/(?P<bare_number>\d{1,3})\b",
     re.IGNORECASE,
 )
+# The session and number of a symbol of the Assembly's resolutions or documents ("A/RES/80/16", "A/80/257").
+_NUMBERED = re.compile(r"A/(?:RES/)?(\d{2,3})/(\d+)", re.IGNORECASE)
+# The parts of a symbol written with a capital only: "Rev.1", "Add.2", "Corr.1".
+_AMENDMENT = re.compile(r"(rev|add|corr)\.", re.IGNORECASE)
 # A scope a question states for all it asks: "according to CircleID", "according to resolution 80/28".
 _SCOPE = re.compile(r"\baccording to (?:resolution |decision )?(?:(?:A/RES/|A/)?\d{2,3}/\d{1,4}|[A-Z][\w-]*(?: [A-Z][\w-]*)*)")
 # Third-person pronouns, by which a question's second part points back at its first's subject.
@@ -39,6 +48,8 @@ _PARAGRAPH = re.compile(
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(r"\bpreamb(?:le|ular)\b", re.IGNORECASE)
+# A treaty's article, as its annexed text is cited ("article 41": "annex, art. 41, para. 1").
+_ARTICLE = re.compile(r"\barticle\s+(\d{1,3})\b", re.IGNORECASE)
 # Who took a position: "which States ...", or "who" with a verb of stance or speech (support, opposition,
 # proposal, argument), or a vote or sponsorship; the footnotes listing States answer it. "Who" alone
 # ("who chaired") asks for an actor, which the text itself names.
@@ -133,8 +144,12 @@ class Query:
         return replace(self, expanded=expanded, dense=dense, long_forms=tuple(found))
 
     def names_locator(self, locator: str) -> bool:
-        """Whether the question names this locator, or the paragraph this sub-paragraph belongs to."""
-        return any(locator == named or locator.startswith(f"{named}(") for named in self.locators)
+        """Whether the question names this locator, or the paragraph this sub-paragraph belongs to, or
+        (for an article) the article this paragraph is of."""
+        return any(
+            locator == named or locator.startswith(f"{named}(") or (named.startswith("art.") and _part_of(named, locator))
+            for named in self.locators
+        )
 
     def gives_count(self, text: str) -> bool:
         """Whether the text puts a number before what the question counts ("21 members", "two groups")."""
@@ -197,7 +212,8 @@ def analyse(text: str) -> Query:
     for match in SYMBOL.finditer(text):
         symbol, number = symbol_of(match)
         symbols.append(symbol)
-        numbers.append(number)
+        if number:
+            numbers.append(number)
     return Query(
         text=text,
         expanded=expand_acronyms(text),
@@ -219,11 +235,14 @@ def analyse(text: str) -> Query:
 
 def symbol_of(match: re.Match[str]) -> tuple[str, str]:
     """The symbol a SYMBOL match names, with its session/number: ("A/RES/80/16", "80/16") for
-    "resolution 80/16" or "80/16"; a symbol written out keeps its prefix ("A/80/257", "80/257")."""
-    prefix, session, number = match.group(1), match.group(2), match.group(3)
-    if prefix:
-        return f"{prefix.upper()}{session}/{number}", f"{session}/{number}"
-    session, number = match.group(4) or match.group(6), match.group(5) or match.group(7)
+    "resolution 80/16" or "80/16"; a symbol written out keeps its prefix ("A/80/257", "80/257"), and one
+    that is not numbered by session has no number ("A/C.1/80/L.20", "")."""
+    if written := match.group("symbol"):
+        symbol = _AMENDMENT.sub(lambda m: f"{m.group(1).title()}.", written.upper())
+        numbered = _NUMBERED.match(symbol)
+        return symbol, f"{numbered.group(1)}/{numbered.group(2)}" if numbered else ""
+    session = match.group("session") or match.group("bare_session")
+    number = match.group("number") or match.group("bare_number")
     return f"A/RES/{session}/{number}", f"{session}/{number}"
 
 
@@ -233,15 +252,27 @@ def expand_acronyms(text: str) -> str:
 
 
 def _locators(text: str) -> tuple[str, ...]:
+    """The paragraphs, articles and preamble a question names, as our locators write them. A paragraph
+    named with the one article it is of is that article's ("paragraph 2 of article 41": "art. 41, para. 2")."""
     found = []
     for match in _PARAGRAPH.finditer(text):
         annex, number, letter = match.groups()
         where = f"{annex.title().replace('Annex ', 'Annex ').rstrip()}, " if annex else ""
         where = re.sub(r"Annex (\w+)", lambda m: f"Annex {m.group(1).upper()}", where)
         found.append(f"{where}para. {number}{f'({letter.lower()})' if letter else ''}")
+    articles = [f"art. {number}" for number in dict.fromkeys(_ARTICLE.findall(text))]
+    if len(articles) == 1 and found:
+        found = [f"{articles[0]}, {paragraph}" for paragraph in found]
+    else:
+        found += articles
     if _PREAMBLE.search(text):
         found.append("preamble")
     return tuple(dict.fromkeys(found))
+
+
+def _part_of(named: str, locator: str) -> bool:
+    """Whether a named article (and paragraph) is a part of a locator: "art. 41" of "annex, art. 41, para. 1"."""
+    return bool(re.search(rf"(?:^|, ){re.escape(named)}(?:$|[,(])", locator))
 
 
 @lru_cache(maxsize=64)

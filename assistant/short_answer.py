@@ -136,7 +136,8 @@ def _symbol(query: Query, text: str) -> Span | None:
     if query.phrase and folded(query.phrase) in folded(text):
         return None
     for match in SYMBOL.finditer(text):
-        if symbol_of(match)[1] not in query.session_numbers:
+        symbol, number = symbol_of(match)
+        if symbol not in query.symbols and number not in query.session_numbers:
             return match.span()
     return None
 

@@ -15,16 +15,11 @@ from datetime import date as Date
 
 from core.marks import without_marks
 from core.models import Block, BlockKind
+from core.symbols import SYMBOL_PATTERN
 from core.vocabulary import MONTHS
 
 _MONTHS = [month.lower() for month in MONTHS]
 DATE_TEXT = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
-# A UN symbol: its organ (A, S, E), then RES/session/number, session/number, a subsidiary body
-# (A/AC.292/2025/INF/5) or a committee draft (A/C.1/80/L.20); revisions and addenda may follow.
-SYMBOL_PATTERN = re.compile(
-    r"\b(?:A|S|E)/(?:RES/\d{2,3}/\d+(?:\s?\([IVXLC]+\))?|\d{2,3}/\d+|AC\.\d+/\d{4}/[A-Z]+(?:/\d+)?(?:\.\d+)?"
-    r"|C\.\d/\d{2,3}/L\.\d+)(?:/Rev\.\d+)?(?:/Add\.\d+)?(?:/Corr\.\d+)?"
-)
 # Text layers of PDFs split a symbol at its slashes ("A /RES/78/16"); the symbol is the same.
 _SPACED_SLASH = re.compile(r"(?<=\b[A-Z])\s+/\s*(?=[A-Z0-9])|(?<=/[A-Z]{3})\s+/\s*(?=\d)")
 # What may stand beside a document's own symbol on its masthead line.

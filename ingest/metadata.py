@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from core.models import DOC_TYPES, DocumentMeta, ParsedFile, Provenance
 from corpus.manifest import Manifest, ManifestEntry
-from ingest.masthead import DATE_TEXT, SYMBOL_PATTERN, Masthead, iso_date, read_masthead
+from ingest.masthead import DATE_TEXT, Masthead, iso_date, read_masthead
 
-__all__ = ["SYMBOL_PATTERN", "MetadataResolver", "Resolved", "doc_type_for_symbol"]
+__all__ = ["MetadataResolver", "Resolved", "doc_type_for_symbol"]
 
 _META_FIELDS = (
     "title", "heading_title", "short_title", "symbol", "printed_symbol", "date", "doc_type", "state", "session",

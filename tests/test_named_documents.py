@@ -52,6 +52,32 @@ BEACONS_LATER = resolution(
     "A/RES/99/10", "Example beacon panel established pursuant to General Assembly resolution 97/5", date(2099, 12, 10),
     "52nd plenary meeting", "1. Decides that the example beacon panel shall continue its work;",
 )
+# A committee draft, named by its symbol: its paragraph 2 shares no word with a question asking what it decides
+# but "decides" itself, which paragraph 1 shares too, beside the committee's name in its masthead.
+DRAFT = """---
+symbol: A/C.1/99/L.7
+title: Example lighthouse registry
+date: "2099-10-20"
+---
+
+United Nations A/C.1/99/L.7
+
+General Assembly
+
+Ninety-ninth session
+
+First Committee
+
+Example lighthouse registry
+
+The General Assembly,
+
+Recalling its resolution 97/5 on the example beacon panel,
+
+1. Decides to establish an example lighthouse registry within the example beacon panel;
+
+2. Also decides that the registry shall hold the charts of every coastal light;
+"""
 REVIEW = """---
 title: Example review
 doc_type: analysis
@@ -81,6 +107,7 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     (root / "lanterns.md").write_text(LANTERNS, encoding="utf-8")
     (root / "beacons.md").write_text(BEACONS, encoding="utf-8")
     (root / "beacons-later.md").write_text(BEACONS_LATER, encoding="utf-8")
+    (root / "draft.md").write_text(DRAFT, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     Ingestor(index_dir, HashEmbedder()).ingest([root])
     return synthetic_assistant(index_dir)
@@ -159,3 +186,11 @@ def test_how_many_counts_what_it_asks_for_under_its_acronym_too() -> None:
     assert query.gives_count("it settled on two initial DTGs")
     assert query.gives_count("two dedicated thematic groups")
     assert not query.gives_count("two initial reports")
+
+
+def test_a_paragraph_named_with_a_drafts_symbol_is_the_answer_and_the_whole_of_it(searcher: Assistant) -> None:
+    question = "What does operative paragraph 2 of First Committee draft A/C.1/99/L.7 decide?"
+    assert analyse(question).symbols == ("A/C.1/99/L.7",)
+    answer = searcher.ask(question)
+    assert [s.passages[0].citation for s in answer.sentences] == ["A/C.1/99/L.7, para. 2"]
+    assert "hold the charts of every coastal light" in answer.text

@@ -13,7 +13,7 @@ import pytest
 
 from core.marks import MARK_PATTERN, mark, without_marks
 from core.models import Block, BlockKind, DocumentMeta
-from ingest.masthead import SYMBOL_PATTERN
+from core.symbols import SYMBOL_PATTERN
 from ingest.readers.pdf import PdfReader
 from ingest.readers.text import TextReader
 from ingest.segment import Segmenter

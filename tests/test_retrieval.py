@@ -46,6 +46,23 @@ def test_query_analysis_reads_symbols_and_acronyms() -> None:
     assert "dedicated thematic groups" in query.expanded and "programme of action" in query.expanded
     assert query.dense.startswith("What did resolution 80/16 and A/79/214 say about DTGs (dedicated thematic groups)")
     assert analyse("Which States supported it?").asks_attribution
+    # symbols written in full as the documents write them: committee drafts, subsidiary bodies, revisions
+    draft = analyse("What does operative paragraph 2 of draft a/c.1/99/l.7/rev.1 decide, and what did A/AC.300/2099/INF/4 add?")
+    assert draft.symbols == ("A/C.1/99/L.7/Rev.1", "A/AC.300/2099/INF/4")
+    assert draft.session_numbers == (), "neither is numbered by session"
+    assert analyse("What did A/RES/99/2 decide?").session_numbers == ("99/2",)
+
+
+def test_query_analysis_reads_the_paragraphs_and_articles_named() -> None:
+    assert analyse("What does paragraph 2 of resolution 99/2 say?").locators == ("para. 2",)
+    article = analyse("What must each State Party designate under article 41 of the example convention?")
+    assert article.locators == ("art. 41",)
+    assert article.names_locator("annex, art. 41, para. 1") and article.names_locator("annex, art. 41(b)")
+    assert not article.names_locator("annex, art. 4, para. 1") and not article.names_locator("para. 41")
+    within = analyse("What does paragraph 3 of article 41 require?")
+    assert within.locators == ("art. 41, para. 3",)
+    assert within.names_locator("annex, art. 41, para. 3") and not within.names_locator("annex, art. 41, para. 1")
+    assert not within.names_locator("para. 3"), "a resolution's paragraph 3 is not the article's"
     assert analyse("When was it adopted?").asks_date
 
 

@@ -60,6 +60,9 @@ def test_a_question_is_weighed_by_its_subject_words_only(index: SearchIndex) -> 
     # function words (NLTK's list), a reporting verb, a word naming documents, a frame noun and an adverb go
     question = "According to the documents, what does the example panel say about the main role of its members, and how often?"
     assert set(answerer._term_weights(analyse(question))) == set(terms("example panel members"))
+    # the modal auxiliaries are function words too: what the panel "must" do is what it does
+    for modal in ("must", "shall", "might", "ought to", "could", "would"):
+        assert set(answerer._term_weights(analyse(f"What {modal} the example panel publish?"))) == set(terms("example panel publish"))
 
 
 def test_a_further_sentence_joins_only_with_a_part_of_the_answer_the_others_lack(index: SearchIndex) -> None:

@@ -62,6 +62,9 @@ def test_a_which_resolution_question_gets_a_symbol_it_does_not_name_itself() -> 
     assert short("Which resolution established the example board?", sentence) == "resolution 98/12"
     assert short("Which resolution besides resolution 98/12 reaffirmed the example board?", sentence) == "A/RES/99/3"
     assert short("Which resolution established the example board?", quoted("The example board was set up.")) == ""
+    drafted = quoted("Recalling draft resolution A/C.1/98/L.4 and its revision A/C.1/98/L.4/Rev.1,")
+    assert short("Which draft resolution established the example board?", drafted) == "A/C.1/98/L.4"
+    assert short("Which draft resolution revised A/C.1/98/L.4?", drafted) == "A/C.1/98/L.4/Rev.1"
 
 
 def test_a_source_question_reads_the_footnote_quoted_after_the_sentence() -> None:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 
 from core.marks import MARK_PATTERN, mark, without_marks
 from core.models import Block, BlockKind
-from ingest.masthead import CHAPEAU, SYMBOL_PATTERN
+from core.symbols import SYMBOL_PATTERN
+from ingest.masthead import CHAPEAU
 from ingest.readers.cleanup import join_lines, normalize_space
 
 # A paragraph's number ("12.", "1.5.") or letter ("(a)", "(iv)").

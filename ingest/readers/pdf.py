@@ -27,7 +27,7 @@ from typing import Any
 from core.errors import ReadError
 from core.marks import MARK_PATTERN, mark, without_marks
 from core.models import Block, BlockKind, ParsedFile
-from ingest.metadata import SYMBOL_PATTERN
+from core.symbols import SYMBOL_PATTERN
 from ingest.readers.base import check_size
 from ingest.readers.cleanup import join_lines, normalize_space, repair_pypdf_spacing
 from ingest.readers.official import (
