@@ -454,10 +454,10 @@ class ExtractiveAnswerer:
         """The best candidates by coverage, rescored with their own similarity to the question."""
         policy = self.policy
         shortlist = self._candidates(result)[: policy.rerank]
-        intros = self._intro_similarities(result, shortlist)
+        parts = self._part_similarities(result, shortlist)
         rescored = []
         for candidate in shortlist:
-            similarity = max(result.sentence_similarity.get(candidate.sentence_id, 0.0), intros.get(candidate.text, -1.0))
+            similarity = max(result.sentence_similarity.get(candidate.sentence_id, 0.0), parts.get(candidate.text, -1.0))
             score = candidate.coverage + policy.similarity_weight * float(similarity) + policy.rank_weight / (candidate.rank + 1)
             score += policy.enumeration_bonus * _enumerates(result.query, candidate.text)
             score += policy.focus_bonus * candidate.holds_focus
@@ -467,14 +467,23 @@ class ExtractiveAnswerer:
             rescored.append(replace(candidate, similarity=float(similarity), score=score))
         return sorted(rescored, key=lambda c: (-c.score, not c.passage.doc.provenance.trusted))
 
-    def _intro_similarities(self, result: SearchResult, candidates: list[_Candidate]) -> dict[str, float]:
+    def _part_similarities(self, result: SearchResult, candidates: list[_Candidate]) -> dict[str, float]:
         """For a sentence that introduces a list, the similarity of the introducing sentence alone: the
-        items it carries (stored as one vector with it) drown what it says in the embedding."""
-        lists = [c.text for c in candidates if "\n" in c.text]
-        if not lists:
+        items it carries (stored as one vector with it) drown what it says in the embedding. For a sentence
+        of clauses set apart by semicolons (an operative paragraph deciding several things), that of its
+        closest clause: the model averages a long sentence's meaning, and reads no further than its first
+        256 word pieces, where the clause that answers may come last."""
+        parts = {}
+        for candidate in candidates:
+            if "\n" in candidate.text:
+                parts[candidate.text] = [candidate.text.split("\n", 1)[0]]
+            elif len(clauses := [c for c in _CLAUSE_BREAK.split(candidate.text) if c.strip()]) > 1:
+                parts[candidate.text] = clauses
+        if not parts:
             return {}
-        vectors = self.embedder.embed_documents([spell_out(text.split("\n", 1)[0]) for text in lists])
-        return {text: float(vector @ result.query_vector) for text, vector in zip(lists, vectors, strict=True)}
+        texts = [spell_out(part) for found in parts.values() for part in found]
+        similarities = iter(np.asarray(self.embedder.embed_documents(texts)) @ result.query_vector)
+        return {text: max(float(next(similarities)) for _ in found) for text, found in parts.items()}
 
     def _term_weights(self, query: Query) -> dict[str, float]:
         """idf of each informative question term; a term the corpus never uses weighs as much as the rarest."""
@@ -536,6 +545,8 @@ def _terms(text: str) -> list[str]:
     return terms(expand_acronyms(text))
 
 
+# Where a sentence's clauses part: a semicolon, as operative paragraphs set apart what they decide.
+_CLAUSE_BREAK = re.compile(r";\s+")
 # A word as the near-synonym check reads it: three letters or more.
 _WORD = re.compile(r"[a-z]{3,}")
 

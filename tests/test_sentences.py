@@ -78,3 +78,32 @@ def test_a_number_joins_a_how_many_answer_only_when_it_counts_what_is_asked(inde
     assert drafted(index, "How many members does the example panel have?", keep_ratio=0.0) == [MEMBERS]
     assert ANOTHER_NUMBER in drafted(index, "How many members does the example panel have?", keep_ratio=0.0,
                                      new_parts_only=False)
+
+
+# One sentence of clauses set apart by semicolons, the clause that answers last, as operative paragraphs are.
+CLAUSES = (
+    "Decides that the example board shall convene in the example harbour; adopt its rules of procedure and "
+    "its programme of work for the coming years at its opening meeting; elect a bureau of five officers; "
+    "and report to the assembly at its hundredth session"
+)
+LAST_CLAUSE = "and report to the assembly at its hundredth session"
+
+
+@pytest.fixture(scope="module")
+def clauses_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    root = tmp_path_factory.mktemp("docs")
+    note = f"---\ntitle: Example board\ndoc_type: analysis\n---\n\n# Example board\n\n## 1. Mandate\n\n{CLAUSES}.\n"
+    (root / "board.md").write_text(note, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index")
+    Ingestor(index_dir, HashEmbedder()).ingest([root])
+    return SearchIndex.open(index_dir)
+
+
+def test_a_sentence_of_clauses_is_as_close_to_the_question_as_its_closest_clause(clauses_index: SearchIndex) -> None:
+    question = "To which session will the example board report?"
+    result = HybridSearcher(clauses_index, HashEmbedder()).search(analyse(question), 5)
+    sentence = next(c for c in ExtractiveAnswerer(clauses_index, HashEmbedder())._reranked(result) if c.text.startswith(CLAUSES))
+    whole = result.sentence_similarity[sentence.sentence_id]
+    last = float(HashEmbedder().embed_query(LAST_CLAUSE) @ result.query_vector)
+    assert last > whole, "the whole sentence reads further from the question than its last clause"
+    assert sentence.similarity == pytest.approx(last, abs=1e-6)
