@@ -471,9 +471,9 @@ class ExtractiveAnswerer:
         """For a sentence that introduces a list, the similarity of the introducing sentence alone: the
         items it carries (stored as one vector with it) drown what it says in the embedding. For a sentence
         of clauses set apart by semicolons (an operative paragraph deciding several things), that of its
-        closest clause: the model averages a long sentence's meaning, and reads no further than its first
-        256 word pieces, where the clause that answers may come last."""
-        parts = {}
+        closest clause: the model averages a long sentence's meaning and reads no further than its first
+        256 word pieces, while the clause that answers may come last."""
+        parts: dict[str, list[str]] = {}
         for candidate in candidates:
             if "\n" in candidate.text:
                 parts[candidate.text] = [candidate.text.split("\n", 1)[0]]
