@@ -36,11 +36,15 @@ from index.reader import SearchIndex
 ABSTAIN_MESSAGE = "The indexed documents do not support an answer to this question."
 # Words that shape a question but say nothing about its subject, beyond English function words (NLTK's stop
 # list, as bm25s ships it: `_question_words`). Each group is a kind of word the list leaves out:
-# - function words it lacks: adverbs of degree, time and frequency, quantifiers, and the modal auxiliaries
-#   (a closed class; "may" is left in, being a month's name too);
+# - function words it lacks: adverbs of degree, time and frequency, quantifiers, the modal auxiliaries
+#   ("may" is left in, being a month's name too), and the prepositions (both closed classes; those that are as
+#   often nouns or adjectives, "past", "near", "outside", "like", are left in). A rare preposition ("despite")
+#   would otherwise weigh as the question's rarest word;
 _MORE_FUNCTION_WORDS = (
     "also ever every many much often frequently currently exactly still instead per one last whose long "
-    "could would must might shall ought"
+    "could would must might shall ought "
+    "across along amid amidst among amongst around behind beneath beside besides beyond concerning despite except "
+    "notwithstanding onto regarding since throughout till toward towards underneath unlike unto upon via within without"
 )
 # - verbs by which a question asks what a text says rather than about its subject ("what does it say about");
 _REPORTING_VERBS = (

@@ -63,6 +63,10 @@ def test_a_question_is_weighed_by_its_subject_words_only(index: SearchIndex) -> 
     # the modal auxiliaries are function words too: what the panel "must" do is what it does
     for modal in ("must", "shall", "might", "ought to", "could", "would"):
         assert set(answerer._term_weights(analyse(f"What {modal} the example panel publish?"))) == set(terms("example panel publish"))
+    # and so are the prepositions NLTK's list lacks: the rarest word of a question, yet none of its subject
+    for preposition in ("despite", "since", "upon", "towards", "regarding", "throughout"):
+        question = f"What did the example panel publish {preposition} the review?"
+        assert set(answerer._term_weights(analyse(question))) == set(terms("example panel publish review"))
 
 
 def test_a_further_sentence_joins_only_with_a_part_of_the_answer_the_others_lack(index: SearchIndex) -> None:
