@@ -37,8 +37,9 @@ SYMBOL = re.compile(
 _NUMBERED = re.compile(r"A/(?:RES/)?(\d{2,3})/(\d+)", re.IGNORECASE)
 # The parts of a symbol written with a capital only: "Rev.1", "Add.2", "Corr.1".
 _AMENDMENT = re.compile(r"(rev|add|corr)\.", re.IGNORECASE)
-# A scope a question states for all it asks: "according to CircleID", "according to resolution 80/28".
-_SCOPE = re.compile(r"\baccording to (?:resolution |decision )?(?:(?:A/RES/|A/)?\d{2,3}/\d{1,4}|[A-Z][\w-]*(?: [A-Z][\w-]*)*)")
+# A scope a question states for all it asks: "according to CircleID", "according to resolution 80/28",
+# "according to A/C.1/80/L.20" (a symbol as SYMBOL reads it, else a name in capitals).
+_SCOPE = re.compile(rf"\baccording to (?:(?i:{SYMBOL.pattern})|[A-Z][\w-]*(?: [A-Z][\w-]*)*)")
 # Third-person pronouns, by which a question's second part points back at its first's subject.
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|their|them|this|these|those)\b", re.IGNORECASE)
 # A part with no more index terms than this says too little to search on its own ("at which meeting").
@@ -316,7 +317,7 @@ def question_parts(text: str) -> list[str]:
     first = _LEADING_INTERROGATIVE.sub("", pieces[0]).rstrip("?")
     named = " ".join(m.group(0) for m in SYMBOL.finditer(pieces[0]))
     parts = [pieces[0]] + [f"{p} {_antecedent(p, first, named)}" if _leans_on_another(p) else p for p in pieces[1:]]
-    scopes = {part: set(_SCOPE.findall(part)) for part in parts}
+    scopes = {part: {m.group(0) for m in _SCOPE.finditer(part)} for part in parts}
     every = set().union(*scopes.values())
     return [part + "".join(f" {s}" for s in sorted(every - scopes[part])) for part in parts]
 

@@ -204,6 +204,11 @@ def test_question_parts_split_only_coordinated_questions() -> None:
     assert question_parts("When was it first held, and where did the review panel meet, according to CircleID?") == [
         "When was it first held? according to CircleID", "where did the review panel meet, according to CircleID?",
     ]
+    # a scope named by symbol is the whole symbol, however it is written
+    for scope in ("A/C.1/99/L.7", "resolution 99/2", "A/RES/99/2", "A/AC.300/2099/INF/5/Rev.1"):
+        assert question_parts(f"What does the example panel decide, and where will the review board meet, according to {scope}?") == [
+            f"What does the example panel decide? according to {scope}", f"where will the review board meet, according to {scope}?",
+        ]
 
 
 def test_similar_wording_widens_until_it_has_the_passages_asked_for(tmp_path: Path) -> None:
