@@ -219,21 +219,22 @@ class Answer:
         }
 
 
-class WordVectors:
-    """The embedder's vectors of single words, kept while an index version is open: questions about the same
-    documents compare the same passage words, and each is embedded once (the corpus has some 20,000
-    distinct words: at most about 30 MB)."""
+class TextVectors:
+    """The embedder's vectors of short texts, kept while an index version is open: questions about the same
+    documents compare the same passage words (`_near_synonyms`) and the same lead-ins and clauses
+    (`_part_similarities`), and each is embedded once. The corpus bounds them: it has some 20,000 distinct
+    words and a few thousand lead-ins and clauses (at most about 40 MB)."""
 
     def __init__(self, embedder: TextEmbedder) -> None:
         self.embedder = embedder
         self._known: dict[str, np.ndarray] = {}
 
-    def of(self, words: list[str]) -> np.ndarray:
-        """One row per word, in order."""
-        missing = [w for w in dict.fromkeys(words) if w not in self._known]
+    def of(self, texts: list[str]) -> np.ndarray:
+        """One row per text, in order."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._known]
         if missing:
             self._known.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
-        return np.vstack([self._known[w] for w in words])
+        return np.vstack([self._known[t] for t in texts])
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ class ExtractiveAnswerer:
     """Answers a question by quoting the sentences of its search result that support it.
 
     It reads every passage of the result (`gma ask --k`), the index for their footnotes and term weights,
-    and the embedder only for sentences that introduce a list.
+    and the embedder (through `TextVectors`) only for the words it lacks, the lead-ins of lists and clauses.
 
     >>> answerer = ExtractiveAnswerer(index, embedder)  # doctest: +SKIP
     >>> answerer.answer(searcher.search(analyse("What are the two dedicated thematic groups?"), 7)).text  # doctest: +SKIP
@@ -275,12 +276,11 @@ class ExtractiveAnswerer:
 
     def __init__(
         self, index: SearchIndex, embedder: TextEmbedder, policy: AnswerPolicy = DEFAULT_POLICY,
-        words: WordVectors | None = None, confidence: LinearModel | None = None,
+        text_vectors: TextVectors | None = None, confidence: LinearModel | None = None,
     ) -> None:
         self.index = index
-        self.embedder = embedder
         self.policy = policy
-        self.words = words or WordVectors(embedder)  # shared by the answerers of one index version
+        self.text_vectors = text_vectors or TextVectors(embedder)  # shared by the answerers of one index version
         self.confidence = confidence or packaged_confidence()
 
     def answer(self, result: SearchResult) -> Answer:
@@ -451,7 +451,7 @@ class ExtractiveAnswerer:
         words = sorted(forms.values())
         if not words:
             return set()
-        similarity = self.words.of(missing) @ self.words.of(words).T
+        similarity = self.text_vectors.of(missing) @ self.text_vectors.of(words).T
         return {t for w, row in zip(missing, similarity, strict=True) if row.max() >= self.policy.synonym_similarity for t in stems[w]}
 
     def _reranked(self, result: SearchResult) -> list[_Candidate]:
@@ -486,7 +486,7 @@ class ExtractiveAnswerer:
         if not parts:
             return {}
         texts = [spell_out(part) for found in parts.values() for part in found]
-        similarities = iter(np.asarray(self.embedder.embed_documents(texts)) @ result.query_vector)
+        similarities = iter(self.text_vectors.of(texts) @ result.query_vector)
         return {text: max(float(next(similarities)) for _ in found) for text, found in parts.items()}
 
     def _term_weights(self, query: Query) -> dict[str, float]:

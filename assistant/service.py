@@ -19,7 +19,7 @@ from assistant.answer import (
     AnswerPolicy,
     AnswerSentence,
     ExtractiveAnswerer,
-    WordVectors,
+    TextVectors,
 )
 from assistant.docdiff import DocumentDiff, diff_documents
 from assistant.history import ParagraphHistory, paragraph_history
@@ -54,8 +54,8 @@ class _Opened:
         return HybridSearcher(self.index, self.embedder(), self.weights)
 
     @cached_property
-    def words(self) -> WordVectors:
-        return WordVectors(self.embedder())
+    def text_vectors(self) -> TextVectors:
+        return TextVectors(self.embedder())
 
     @cached_property
     def phrases(self) -> PhraseSearcher:
@@ -143,7 +143,7 @@ class Assistant:
         self, query: Query, opened: _Opened, k: int, filters: Filters | None, llm: str | None,
         on_text: Callable[[str], None] | None,
     ) -> Answer:
-        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy, opened.words, self.confidence)
+        answerer = ExtractiveAnswerer(opened.index, self.embedder, self.policy, opened.text_vectors, self.confidence)
         backend = llm or self.settings.llm
         parts = question_parts(query.text)
         if len(parts) > 1 and not backend:

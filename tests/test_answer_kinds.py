@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer import CONFIDENCE_SIGNALS, AnswerPolicy, ExtractiveAnswerer, WordVectors, _enumerates
+from assistant.answer import CONFIDENCE_SIGNALS, AnswerPolicy, ExtractiveAnswerer, TextVectors, _enumerates
 from assistant.linear import LinearModel
 from assistant.query import analyse
 from assistant.service import Assistant
@@ -160,13 +160,13 @@ def test_the_packaged_model_joins_inflections_the_stemmer_keeps_apart_and_nothin
     assert extractive._near_synonyms("Whom did the accord elect?", [passage], present) == set()
 
 
-def test_word_vectors_embed_each_word_once_for_the_life_of_an_index_version() -> None:
+def test_text_vectors_embed_each_text_once_for_the_life_of_an_index_version() -> None:
     embedder = HashEmbedder()
-    words = WordVectors(embedder)
+    words = TextVectors(embedder)
     first = words.of(["entry", "force", "entry"])
     assert first.shape == (3, embedder.dimension) and np.array_equal(first[0], first[2])
     again = words.of(["force", "entry"])
-    assert embedder.calls == 1, "words already embedded are not embedded again"
+    assert embedder.calls == 1, "texts already embedded are not embedded again"
     assert np.array_equal(again[1], first[0])
     words.of(["accord"])
     assert embedder.calls == 2

@@ -106,8 +106,14 @@ def clauses_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 def test_a_sentence_of_clauses_is_as_close_to_the_question_as_its_closest_clause(clauses_index: SearchIndex) -> None:
     question = "To which session will the example board report?"
     result = HybridSearcher(clauses_index, HashEmbedder()).search(analyse(question), 5)
-    sentence = next(c for c in ExtractiveAnswerer(clauses_index, HashEmbedder())._reranked(result) if c.text.startswith(CLAUSES))
+    embedder = HashEmbedder()
+    answerer = ExtractiveAnswerer(clauses_index, embedder)
+    sentence = next(c for c in answerer._reranked(result) if c.text.startswith(CLAUSES))
     whole = result.sentence_similarity[sentence.sentence_id]
     last = float(HashEmbedder().embed_query(LAST_CLAUSE) @ result.query_vector)
     assert last > whole, "the whole sentence reads further from the question than its last clause"
     assert sentence.similarity == pytest.approx(last, abs=1e-6)
+    # its clauses are embedded once while the index version is open, not at every question
+    embedded = embedder.calls
+    answerer._reranked(result)
+    assert embedder.calls == embedded
