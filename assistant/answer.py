@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.linear import LinearModel
-from assistant.query import NUMBER, SYMBOL, Query, expand_acronyms
+from assistant.query import NUMBER, SYMBOL, WORDING_NOUNS, Query, expand_acronyms
 from assistant.retriever import SearchResult
 from assistant.short_answer import short_answer
 from core.acronyms import uses_of
@@ -57,8 +57,8 @@ _LIGHT_WORDS = (
     "take takes took place get gets got happen happens happened receive receives received run runs keep keeps "
     "hold holds kind type role purpose main key focus full"
 )
-# - words naming the documents as documents, which every passage of them is.
-_DOCUMENT_WORDS = "document documents corpus text texts word words wording phrase source sources symbol official operative date"
+# - words naming the documents as documents, which every passage of them is, and their wording as wording.
+_DOCUMENT_WORDS = " ".join(("document documents corpus text texts word source sources symbol official operative date", *WORDING_NOUNS))
 
 
 @lru_cache(maxsize=1)
@@ -301,7 +301,9 @@ class ExtractiveAnswerer:
     def accepts(self, draft: Draft) -> bool:
         """Whether the draft answers: it has the kind of answer asked for, it speaks of what the question
         asks about, and its confidence (the fitted probability that it is right,
-        `Draft.signals["confidence"]`) reaches the policy's.
+        `Draft.signals["confidence"]`) reaches the policy's. Where quoted wording appears is answered by the
+        sentences that hold it (`signals["places"]`): finding them is a match of the wording, not a judgement
+        for the confidence to weigh (it was fitted on questions of every kind, few of them this one).
 
         A question whose rarest words no passage read holds in any form ("the 2027 budget", where the
         documents give only the months of 2027) asks about something they do not speak of, unless the best
@@ -314,6 +316,8 @@ class ExtractiveAnswerer:
         signals = draft.signals
         if not draft.sentences or not signals["kind"]:
             return False
+        if signals["places"]:
+            return True
         speaks_of_it = signals["focus_held"] == 1.0 or signals["quoted"] or signals["located"] or (
             signals["similarity"] >= self.policy.unheld_focus_similarity
         )
@@ -344,6 +348,8 @@ class ExtractiveAnswerer:
             "rank": 1 / (best.rank + 1),
             "quoted": float(best.quoted),
             "located": float(best.located),
+            # the documents quoted as the places where wording the question quotes appears ("where does ... appear?")
+            "places": float(len(chosen)) if query.phrase and query.asks_source and best.quoted else 0.0,
             "asks_actor": float(query.asks_actor),
             "kind": float(_answers_the_kind_of_question(query, sentences, self.policy)),
         }

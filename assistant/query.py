@@ -99,8 +99,10 @@ _COUNTED = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,3})", re.IGNORECASE)
 # ("adopted by the General Assembly on ...", "52nd plenary meeting"): retrieval then wants that masthead.
 _WHEN = re.compile(r"\b(when|what date|which date|adopted|adoption)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,200})[\"“”»]")
+# The nouns by which a question names wording as wording ("the phrase ...", "the mandate language ...").
+WORDING_NOUNS = ("phrase", "phrases", "wording", "expression", "expressions", "language", "formulation", "words")
 _NAMED_WORDING = re.compile(
-    r"\b(?:phrase|wording|expression|language|formulation|words)\s+(?:of\s+)?['‘]?(.{6,200}?)['’]?\s+"
+    rf"\b(?:{'|'.join(WORDING_NOUNS)})\s+(?:of\s+)?['‘]?(.{6,200}?)['’]?\s+"
     r"(?:first\s+)?(?:appear|appears|appeared|used|come|comes|occur|occurs|found|originate)",
     re.IGNORECASE,
 )

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from assistant.answer import CONFIDENCE_SIGNALS
+from assistant.linear import LinearModel
 from assistant.service import Assistant
 from ingest.pipeline import Ingestor
 from tests.fakes import HashEmbedder, synthetic_assistant
@@ -39,8 +42,26 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return synthetic_assistant(index_dir)
 
 
+@pytest.fixture(scope="module")
+def doubtful(assistant: Assistant) -> Assistant:
+    """The same index answered with a confidence that doubts every draft."""
+    zeros = np.zeros(len(CONFIDENCE_SIGNALS))
+    never = LinearModel(CONFIDENCE_SIGNALS, zeros, zeros, np.ones(len(CONFIDENCE_SIGNALS)), intercept=-5.0)
+    return synthetic_assistant(assistant.settings.index_dir, confidence=never)
+
+
 def test_where_wording_appears_is_answered_by_each_document_holding_it_oldest_first(assistant: Assistant) -> None:
     answer = assistant.ask(f'Where does the wording "{WORDING}" appear?')
     assert [s.passages[0].doc.symbol for s in answer.sentences] == ["A/RES/97/20", "A/RES/98/20", "A/RES/99/20"]
     assert all(WORDING in s.text for s in answer.sentences)
 
+
+
+def test_where_wording_appears_is_answered_by_the_match_whatever_the_confidence(doubtful: Assistant) -> None:
+    answer = doubtful.ask(f'Where does the wording "{WORDING}" appear?')
+    assert answer.signals["places"] == 3 and answer.signals["confidence"] < 0.01
+    assert [s.passages[0].doc.symbol for s in answer.sentences] == ["A/RES/97/20", "A/RES/98/20", "A/RES/99/20"]
+    # wording no document holds is no place found: the confidence decides, and refuses
+    assert doubtful.ask('Where does the wording "swift and sudden handover" appear?').abstained
+    # nor does quoted wording asked about in another way pass without the confidence
+    assert doubtful.ask(f'Why was a "{WORDING}" of the example registry decided?').abstained

@@ -67,6 +67,10 @@ def test_a_question_is_weighed_by_its_subject_words_only(index: SearchIndex) -> 
     for preposition in ("despite", "since", "upon", "towards", "regarding", "throughout"):
         question = f"What did the example panel publish {preposition} the review?"
         assert set(answerer._term_weights(analyse(question))) == set(terms("example panel publish review"))
+    # the nouns naming wording as wording, as the question analysis reads them (query.WORDING_NOUNS)
+    for noun in ("language", "formulation", "expression", "wording"):
+        question = f'Where does the panel {noun} "calm and orderly handover" first appear?'
+        assert set(answerer._term_weights(analyse(question))) == set(terms("panel calm orderly handover first"))
 
 
 def test_a_further_sentence_joins_only_with_a_part_of_the_answer_the_others_lack(index: SearchIndex) -> None:
