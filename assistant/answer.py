@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.linear import LinearModel
-from assistant.query import NUMBER, SYMBOL, WORDING_NOUNS, Query, expand_acronyms
+from assistant.query import NUMBER, SYMBOL, WORDING_NOUNS, Query, expand_acronyms, locators_in
 from assistant.retriever import SearchResult
 from assistant.short_answer import short_answer
 from core.acronyms import uses_of
@@ -392,6 +392,13 @@ class ExtractiveAnswerer:
         present = self._terms_of(result.passages)
         present |= self._near_synonyms(result.query.text, result.passages, present)
         focus_held = sum(_holds_all({t}, present) for t in focus) / len(focus)
+        # The paragraph or article the question names is one of its terms, however its number tokenises ("5" in
+        # "article 5" is no index term): held by that paragraph's sentences, and an article by any sentence
+        # naming it ("the account referred to in article 56"; "paragraph 1" in a text is most often another's).
+        places = set(result.query.locators) - {"preamble"}
+        articles = {p for p in places if p.startswith("art.")}
+        place_weight = rarest if places else 0.0
+        total += place_weight
         for rank, passage in self._quotable(result):
             # The citation, heading and title frame every sentence: "paragraph 1 of 80/16" is in them, not in
             # the text. A symbol in the title names another document ("established pursuant to resolution
@@ -399,13 +406,16 @@ class ExtractiveAnswerer:
             title = SYMBOL.sub(" ", passage.doc.title)
             frame = set(_terms(f"{passage.citation.replace('para.', 'paragraph')} {passage.context} {title}"))
             whole = set(_terms(passage.text)) | frame
-            passage_coverage = sum(w for t, w in weights.items() if t in whole) / total
             named = not result.named or passage.doc.doc_id in result.named
             located = named and result.query.names_locator(passage.locator)
+            cites = [bool(articles & set(locators_in(text))) for text, _, _ in passage.sentences] if articles else []
+            held = sum(w for t, w in weights.items() if t in whole) + place_weight * (located or any(cites))
+            passage_coverage = held / total
             for number, (text, start, end) in enumerate(passage.sentences):
                 own = set(_terms(text))
                 present = own | frame
-                coverage = sum(w for t, w in weights.items() if t in present) / total
+                held = sum(w for t, w in weights.items() if t in present) + place_weight * (located or bool(cites and cites[number]))
+                coverage = held / total
                 coverage = (coverage + self.policy.passage_weight * passage_coverage) / (1 + self.policy.passage_weight)
                 quoted = bool(phrase and phrase in fold(text)[0])  # a sentence holding the quoted wording answers
                 candidates.append(
@@ -461,7 +471,10 @@ class ExtractiveAnswerer:
         return {t for w, row in zip(missing, similarity, strict=True) if row.max() >= self.policy.synonym_similarity for t in stems[w]}
 
     def _reranked(self, result: SearchResult) -> list[_Candidate]:
-        """The best candidates by coverage, rescored with their own similarity to the question."""
+        """The best candidates by coverage, rescored with their own similarity to the question; the sentences
+        of a paragraph the question names of a document it names (by symbol or short title) first ("paragraph 2 of article 6
+        of A/RES/79/243": another paragraph of it may share more of its words, as one citing "paragraph 2 of
+        this article" does)."""
         policy = self.policy
         shortlist = self._candidates(result)[: policy.rerank]
         parts = self._part_similarities(result, shortlist)
@@ -475,7 +488,10 @@ class ExtractiveAnswerer:
             if candidate.quoted or candidate.located:
                 score = max(score, policy.min_score + policy.rank_weight / (candidate.rank + 1))
             rescored.append(replace(candidate, similarity=float(similarity), score=score))
-        return sorted(rescored, key=lambda c: (-c.score, not c.passage.doc.provenance.trusted))
+        names_documents = bool(result.named)
+        return sorted(
+            rescored, key=lambda c: (not (names_documents and c.located), -c.score, not c.passage.doc.provenance.trusted)
+        )
 
     def _part_similarities(self, result: SearchResult, candidates: list[_Candidate]) -> dict[str, float]:
         """For a sentence that introduces a list, the similarity of the introducing sentence alone: the

@@ -223,7 +223,7 @@ def analyse(text: str) -> Query:
         dense=spell_out(text),
         symbols=tuple(dict.fromkeys(symbols)),
         session_numbers=tuple(dict.fromkeys(numbers)),
-        locators=_locators(text),
+        locators=locators_in(text),
         phrase=_phrase(text),
         asks_attribution=bool(_ATTRIBUTION.search(text)),
         asks_date=bool(_WHEN.search(text)),
@@ -254,8 +254,8 @@ def expand_acronyms(text: str) -> str:
     return " ".join([text, *expansions(text)])
 
 
-def _locators(text: str) -> tuple[str, ...]:
-    """The paragraphs, articles and preamble a question names, as our locators write them. A paragraph
+def locators_in(text: str) -> tuple[str, ...]:
+    """The paragraphs, articles and preamble a question (or any text) names, as our locators write them. A paragraph
     named with the one article it is of is that article's ("paragraph 2 of article 41": "art. 41, para. 2")."""
     found = []
     for match in _PARAGRAPH.finditer(text):
