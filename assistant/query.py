@@ -70,8 +70,12 @@ _ENUMERATION = re.compile(
 # Who did something: only a sentence naming that act or role ("chaired") says who.
 _ACTOR = re.compile(r"\s*(who|whom|whose)\b", re.IGNORECASE)
 # Which document says something: the source footnote of the sentence that says it answers.
+# The document asked for is the noun "which" determines ("which General Assembly resolution", "which
+# Committee's report"), not any later one: in "which States voted against resolution 77/37" the
+# resolution is named, and in "to which Committee will it report" "report" is a verb.
 _SOURCE = re.compile(
-    r"\bwhich\b[^?]*\b(resolution|report|document|annex)\b|\bsymbol\b|\bwhere\b[^?]*\b(found|appears?|come from)\b",
+    r"\bwhich\s+(?:[\w'’.-]+\s+){0,2}?(?:resolution|decision|report|document|annex)s?\b|\bsymbol\b"
+    r"|\bwhere\b[^?]*\b(found|appears?|come from)\b",
     re.IGNORECASE,
 )
 # Two questions coordinated in one: ", and" then a new interrogative ("..., and at which meeting?",

@@ -66,6 +66,17 @@ def test_query_analysis_reads_the_paragraphs_and_articles_named() -> None:
     assert analyse("When was it adopted?").asks_date
 
 
+def test_a_question_asks_for_the_document_its_which_determines() -> None:
+    for question in ("Which resolution set up the example panel?", "Pursuant to which General Assembly resolution was it set up?",
+                     "Which Committee's report was resolution 99/2 adopted on?", "By which decision was the panel set up?",
+                     "What is the symbol of the panel's report?", 'Where does the wording "a calm handover" appear?'):
+        assert analyse(question).asks_source, question
+    # a document the question names, and "report" as a verb, ask for none
+    for question in ("Which States voted against resolution 99/2?", "To which Committee will the example panel report?",
+                     "At which plenary meeting was resolution 99/2 adopted?"):
+        assert not analyse(question).asks_source, question
+
+
 def test_search_finds_by_words_and_acronyms(searcher: Assistant) -> None:
     top = searcher.search("How many dedicated thematic groups does the mechanism have?", k=3)
     assert top[0].citation == "Example analysis, section 1"
