@@ -28,7 +28,7 @@ from core.acronyms import uses_of
 from core.models import Passage
 from core.settings import require_valid_knobs
 from core.text import fold
-from core.vocabulary import ACRONYMS, is_source_reference, spell_out, states_named
+from core.vocabulary import ACRONYMS, MONTHS, is_source_reference, spell_out, states_named
 from index.embedder import TextEmbedder
 from index.lexical import terms, tokenize
 from index.reader import SearchIndex
@@ -605,16 +605,31 @@ def _spelled_out_in(term: str, present: set[str]) -> bool:
     return False
 
 
+# "Where ...?", "in which city ...?" ask for a place (not "where does this wording appear?", which asks for
+# documents): English names one by a preposition of place or direction before a proper name ("in Geneva",
+# "at United Nations Headquarters", "to the International Court of Justice"); a month, or a part of the
+# document ("in Annex C"), is none.
+_ASKS_FOR_PLACE = re.compile(
+    r"^\s*where\b|\b(?:and|,)\s+where\b|\b(?:which|what)\s+(?:city|venue|place|capital)\b|\bin which (?:city|country)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    rf"\b(?:in|at|to)\s+(?:the\s+)?(?!(?:{'|'.join(MONTHS)}|Annex|Article|Chapter|Part|Section)\b)[A-Z][a-z]+"
+)
+
+
 def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence], policy: AnswerPolicy) -> bool:
     """A "how many" question needs a number of what it counts in its answer ("how many States have
     ratified" is not answered by "open for signature until 31 December 2026"; any number when it names
-    nothing to count, as "how much"), a "which States" question the footnote or sentence that names them,
-    and a question about what one State said a sentence naming it: quoting the paragraph on the topic
-    without it would not answer it."""
+    nothing to count, as "how much"), a "where" question a place (`_PLACE`), a "which States" question
+    the footnote or sentence that names them, and a question about what one State said a sentence naming
+    it: quoting the paragraph on the topic without it would not answer it."""
     if not policy.check_kind:
         return True
     counts = query.gives_count if query.counted else NUMBER.search
     if query.asks_count and not any(counts(s.text) for s in sentences):
+        return False
+    if _ASKS_FOR_PLACE.search(query.text) and not query.phrase and not any(_PLACE.search(s.text) for s in sentences):
         return False
     named = states_named("\n".join(s.text for s in sentences))
     if query.asks_attribution and not named and not any(p.is_footnote for s in sentences for p in s.passages):

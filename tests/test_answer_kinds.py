@@ -13,7 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer import CONFIDENCE_SIGNALS, AnswerPolicy, ExtractiveAnswerer, TextVectors, _enumerates
+from assistant.answer import (
+    CONFIDENCE_SIGNALS,
+    DEFAULT_POLICY,
+    AnswerPolicy,
+    AnswerSentence,
+    ExtractiveAnswerer,
+    TextVectors,
+    _answers_the_kind_of_question,
+    _enumerates,
+)
 from assistant.linear import LinearModel
 from assistant.query import analyse
 from assistant.service import Assistant
@@ -236,3 +245,18 @@ def test_a_question_about_what_no_passage_names_is_refused_however_confident(ans
     waived = Assistant(answerer.settings, embedder=HashEmbedder(), confidence=always,
                        policy=AnswerPolicy(unheld_focus_similarity=0.0))
     assert not waived.ask(question).abstained
+
+
+def test_where_is_answered_only_by_a_place() -> None:
+    def answers(question: str, sentence: str) -> bool:
+        return _answers_the_kind_of_question(analyse(question), [AnswerSentence(sentence, ())], DEFAULT_POLICY)
+
+    for question in ("Where will the example panel meet?", "In which city will the example panel meet?",
+                     "When and where will the example panel meet?"):
+        assert answers(question, "The example panel shall meet in Example City from 3 to 7 May 2099."), question
+        assert answers(question, "The panel shall meet at Example Headquarters."), question
+        assert not answers(question, "The example panel shall meet every year in May."), question
+        assert not answers(question, "The panel shall meet as set out in Annex B."), question
+    # where a dispute goes is a place too; where wording appears asks for documents, not a place
+    assert answers("Where may a dispute be referred?", "It may be referred to the Example Court of Arbitration.")
+    assert answers('Where does the wording "a calm handover" appear?', "It calls for a calm handover.")
