@@ -359,7 +359,8 @@ class ExtractiveAnswerer:
     def _chosen(self, query: Query, candidates: list[_Candidate]) -> list[_Candidate]:
         """The sentences of the answer, best first: the best, and those that score nearly as well, come from
         its document and carry a part of the answer it lacks; only the paragraph's own when the question
-        names a paragraph. A question asking where quoted wording appears is answered by the places it
+        names a paragraph. When the best points back at what the sentence before it named ("among these
+        fora"), that sentence goes before it. A question asking where quoted wording appears is answered by the places it
         appears, one sentence per document, oldest first: where agreed language was first used, then where
         it was used since."""
         policy = self.policy
@@ -378,6 +379,9 @@ class ExtractiveAnswerer:
             adds = not policy.new_parts_only or _carries_more(query, candidate, chosen)
             if all(candidate.text != c.text for c in chosen) and (same_source or not policy.one_source) and adds:
                 chosen.append(candidate)
+        antecedent = _antecedent(best, candidates) if _POINTS_BACK.search(best.text) else None
+        if antecedent is not None and all(antecedent is not c for c in chosen):
+            chosen = [antecedent, *chosen][: policy.max_sentences]
         return chosen
 
     def _candidates(self, result: SearchResult) -> list[_Candidate]:
@@ -548,6 +552,19 @@ def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate])
     if span and counts and not any(span in c.text for c in chosen):
         return True
     return _enumerates(query, candidate.text) == 1.0 and not any(_enumerates(query, c.text) == 1.0 for c in chosen)
+
+
+# A plural demonstrative before a noun points back at what the sentence before named ("among these fora",
+# "such measures"): the sentence alone does not say which they are.
+_POINTS_BACK = re.compile(r"\b(?:these|those|such)\s+(?!as\b)\w+", re.IGNORECASE)
+
+
+def _antecedent(best: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+    """The sentence right before `best` in its passage, if it is among the candidates."""
+    before = [start for _, start, end in best.passage.sentences if end <= best.start]
+    if not before:
+        return None
+    return next((c for c in candidates if c.passage is best.passage and c.start == max(before)), None)
 
 
 def _oldest_first(candidate: _Candidate) -> tuple[bool, str, bool]:

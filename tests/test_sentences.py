@@ -121,3 +121,26 @@ def test_a_sentence_of_clauses_is_as_close_to_the_question_as_its_closest_clause
     embedded = embedder.calls
     answerer._reranked(result)
     assert embedder.calls == embedded
+
+
+# The sentence that answers names the bodies only as "these bodies"; the one before it names them.
+POINTING_BACK = (
+    "The example panel works beside the Example Forum, the Sample Council and the Model Board. "
+    "Coordination of the example panel with these bodies will be essential."
+)
+
+
+def test_a_sentence_pointing_back_brings_the_sentence_it_points_at(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("docs")
+    note = f"---\ntitle: Example panel\ndoc_type: analysis\n---\n\n# Example panel\n\n## 1. Partners\n\n{POINTING_BACK}\n"
+    (root / "panel.md").write_text(note, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index")
+    Ingestor(index_dir, HashEmbedder()).ingest([root])
+    index = SearchIndex.open(index_dir)
+    question = "Which bodies should the example panel coordinate with?"
+    result = HybridSearcher(index, HashEmbedder()).search(analyse(question), 5)
+    texts = [s.text for s in ExtractiveAnswerer(index, HashEmbedder(), DEFAULT_POLICY).draft(result).sentences]
+    assert texts[:2] == [
+        "The example panel works beside the Example Forum, the Sample Council and the Model Board.",
+        "Coordination of the example panel with these bodies will be essential.",
+    ]
