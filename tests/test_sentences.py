@@ -97,14 +97,19 @@ CLAUSES = (
 LAST_CLAUSE = "and report to the assembly at its hundredth session"
 
 
-@pytest.fixture(scope="module")
-def clauses_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+def analysis_index(tmp_path_factory: pytest.TempPathFactory, title: str, section: str, text: str) -> SearchIndex:
+    """An index of one fictional analysis whose one section holds `text`."""
     root = tmp_path_factory.mktemp("docs")
-    note = f"---\ntitle: Example board\ndoc_type: analysis\n---\n\n# Example board\n\n## 1. Mandate\n\n{CLAUSES}.\n"
-    (root / "board.md").write_text(note, encoding="utf-8")
+    note = f"---\ntitle: {title}\ndoc_type: analysis\n---\n\n# {title}\n\n## 1. {section}\n\n{text}\n"
+    (root / "note.md").write_text(note, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     Ingestor(index_dir, HashEmbedder()).ingest([root])
     return SearchIndex.open(index_dir)
+
+
+@pytest.fixture(scope="module")
+def clauses_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    return analysis_index(tmp_path_factory, "Example board", "Mandate", f"{CLAUSES}.")
 
 
 def test_a_sentence_of_clauses_is_as_close_to_the_question_as_its_closest_clause(clauses_index: SearchIndex) -> None:
@@ -131,12 +136,7 @@ POINTING_BACK = (
 
 
 def test_a_sentence_pointing_back_brings_the_sentence_it_points_at(tmp_path_factory: pytest.TempPathFactory) -> None:
-    root = tmp_path_factory.mktemp("docs")
-    note = f"---\ntitle: Example panel\ndoc_type: analysis\n---\n\n# Example panel\n\n## 1. Partners\n\n{POINTING_BACK}\n"
-    (root / "panel.md").write_text(note, encoding="utf-8")
-    index_dir = tmp_path_factory.mktemp("index")
-    Ingestor(index_dir, HashEmbedder()).ingest([root])
-    index = SearchIndex.open(index_dir)
+    index = analysis_index(tmp_path_factory, "Example panel", "Partners", POINTING_BACK)
     question = "Which bodies should the example panel coordinate with?"
     result = HybridSearcher(index, HashEmbedder()).search(analyse(question), 5)
     texts = [s.text for s in ExtractiveAnswerer(index, HashEmbedder(), DEFAULT_POLICY).draft(result).sentences]
