@@ -360,9 +360,9 @@ class ExtractiveAnswerer:
         """The sentences of the answer, best first: the best, and those that score nearly as well, come from
         its document and carry a part of the answer it lacks; only the paragraph's own when the question
         names a paragraph. When the best points back at what the sentence before it named ("among these
-        fora"), that sentence goes before it. A question asking where quoted wording appears is answered by the places it
-        appears, one sentence per document, oldest first: where agreed language was first used, then where
-        it was used since."""
+        fora"), that sentence goes before it. A question asking where quoted wording appears is answered by
+        the places it appears, one sentence per document, oldest first: where agreed language was first
+        used, then where it was used since."""
         policy = self.policy
         if query.phrase and query.asks_source:
             places = list({c.passage.doc.doc_id: c for c in reversed(candidates) if c.quoted}.values())
@@ -475,10 +475,10 @@ class ExtractiveAnswerer:
         return {t for w, row in zip(missing, similarity, strict=True) if row.max() >= self.policy.synonym_similarity for t in stems[w]}
 
     def _reranked(self, result: SearchResult) -> list[_Candidate]:
-        """The best candidates by coverage, rescored with their own similarity to the question; the sentences
-        of a paragraph the question names of a document it names (by symbol or short title) first ("paragraph 2 of article 6
-        of A/RES/79/243": another paragraph of it may share more of its words, as one citing "paragraph 2 of
-        this article" does)."""
+        """The best candidates by coverage, rescored with their own similarity to the question; first the
+        sentences of a paragraph the question names of a document it names (by symbol or short title:
+        "paragraph 2 of article 6 of A/RES/79/243"), which another paragraph may outscore by sharing more of
+        its words, as one citing "paragraph 2 of this article" does."""
         policy = self.policy
         shortlist = self._candidates(result)[: policy.rerank]
         parts = self._part_similarities(result, shortlist)

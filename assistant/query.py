@@ -259,8 +259,9 @@ def expand_acronyms(text: str) -> str:
 
 
 def locators_in(text: str) -> tuple[str, ...]:
-    """The paragraphs, articles and preamble a question (or any text) names, as our locators write them. A paragraph
-    named with the one article it is of is that article's ("paragraph 2 of article 41": "art. 41, para. 2")."""
+    """The paragraphs, articles and preamble a question (or any text) names, as our locators write them. A
+    paragraph named with the one article it is of is that article's ("paragraph 2 of article 41": "art. 41,
+    para. 2")."""
     found = []
     for match in _PARAGRAPH.finditer(text):
         annex, number, letter = match.groups()

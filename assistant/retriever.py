@@ -182,8 +182,6 @@ class HybridSearcher:
         titled: frozenset[str] = frozenset()
         if not query.symbols:  # a question naming symbols names its documents by them, not by subject
             titled = self._boost_titled_documents(query, query_vector, scores)
-        if query.locators and not named:
-            self._boost_located(query, scores)
         self._boost_passages(query, scores)
         self._share_with_footnotes(scores)
         return _Fused(query, query_vector, filters, scores, sentence_similarity, named, titled)
@@ -207,9 +205,9 @@ class HybridSearcher:
         self, fused: _Fused, by_fusion: list[tuple[str, float]] | None = None
     ) -> tuple[Ranking, dict[str, float]]:
         """The first candidates the filters admit (the reranker's depth of them), and after them any other
-        paragraph the question names of a document it names (by symbol or subject: "paragraph 2 of article 6
-        of the Convention against Cybercrime", whose words tell it from no other), with their signals, and
-        the sentence similarities those were computed from."""
+        paragraph the question names of a document it names ("paragraph 2 of article 6 of A/RES/79/243",
+        whose words tell it from none of the document's other paragraphs), with their signals, and the
+        sentence similarities those were computed from."""
         depth = self.reranker.depth if self.reranker is not None else DEPTH
         allowed = [(pid, score) for pid, score in by_fusion or self._by_fusion(fused)
                    if pid in self.index.by_id and fused.filters.admits(self.index.by_id[pid])]
@@ -337,20 +335,16 @@ class HybridSearcher:
         for pid in mentioned:
             if pid in self.index.by_id and self.index.by_id[pid].doc.doc_id not in named:
                 scores[pid] += weights.mention
+        if query.locators and not named:
+            for pid in list(scores):
+                passage = self.index.by_id.get(pid)
+                if passage is not None and query.names_locator(passage.locator):
+                    scores[pid] += weights.locator
         if query.phrase:
             needle = fold(query.phrase)[0]
             for pid, text in self.index.folded.items():
                 if needle in text:
                     scores[pid] += weights.phrase
-
-    def _boost_located(self, query: Query, scores: dict[str, float]) -> None:
-        """The paragraphs and articles a question names of no document named by symbol: those of the
-        candidates, among them every passage of a document it names by subject ("article 6 of the
-        Convention against Cybercrime"), so after those joined."""
-        for pid in scores:
-            passage = self.index.by_id.get(pid)
-            if passage is not None and query.names_locator(passage.locator):
-                scores[pid] += self.weights.locator
 
     def _boost_titled_documents(
         self, query: Query, query_vector: np.ndarray, scores: dict[str, float]

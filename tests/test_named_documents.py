@@ -194,3 +194,4 @@ def test_a_paragraph_named_with_a_drafts_symbol_is_the_answer_and_the_whole_of_i
     answer = searcher.ask(question)
     assert [s.passages[0].citation for s in answer.sentences] == ["A/C.1/99/L.7, para. 2"]
     assert "hold the charts of every coastal light" in answer.text
+
