@@ -349,7 +349,7 @@ class ExtractiveAnswerer:
             "quoted": float(best.quoted),
             "located": float(best.located),
             # the documents quoted as the places where wording the question quotes appears ("where does ... appear?")
-            "places": float(len(chosen)) if query.phrase and query.asks_source and best.quoted else 0.0,
+            "places": float(len(chosen)) if query.asks_where_wording_appears and best.quoted else 0.0,
             "asks_actor": float(query.asks_actor),
             "kind": float(_answers_the_kind_of_question(query, sentences, self.policy)),
         }
@@ -364,7 +364,7 @@ class ExtractiveAnswerer:
         the places it appears, one sentence per document, oldest first: where agreed language was first
         used, then where it was used since."""
         policy = self.policy
-        if query.phrase and query.asks_source:
+        if query.asks_where_wording_appears:
             places = list({c.passage.doc.doc_id: c for c in reversed(candidates) if c.quoted}.values())
             if places:
                 return sorted(places, key=_oldest_first)[: policy.max_sentences]
@@ -561,10 +561,8 @@ _POINTS_BACK = re.compile(r"\b(?:these|those|such)\s+(?!as\b)\w+", re.IGNORECASE
 
 def _antecedent(best: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
     """The sentence right before `best` in its passage, if it is among the candidates."""
-    before = [start for _, start, end in best.passage.sentences if end <= best.start]
-    if not before:
-        return None
-    return next((c for c in candidates if c.passage is best.passage and c.start == max(before)), None)
+    before = max((start for _, start, end in best.passage.sentences if end <= best.start), default=None)
+    return next((c for c in candidates if c.passage is best.passage and c.start == before), None)
 
 
 def _oldest_first(candidate: _Candidate) -> tuple[bool, str, bool]:
@@ -622,14 +620,9 @@ def _spelled_out_in(term: str, present: set[str]) -> bool:
     return False
 
 
-# "Where ...?", "in which city ...?" ask for a place (not "where does this wording appear?", which asks for
-# documents): English names one by a preposition of place or direction before a proper name ("in Geneva",
-# "at United Nations Headquarters", "to the International Court of Justice"); a month, or a part of the
-# document ("in Annex C"), is none.
-_ASKS_FOR_PLACE = re.compile(
-    r"^\s*where\b|\b(?:and|,)\s+where\b|\b(?:which|what)\s+(?:city|venue|place|capital)\b|\bin which (?:city|country)\b",
-    re.IGNORECASE,
-)
+# The place a "where" question asks for (`Query.asks_place`): English names one by a preposition of place or
+# direction before a proper name ("in Geneva", "at United Nations Headquarters", "to the International Court of
+# Justice"); a month, or a part of the document ("in Annex C"), is none.
 _PLACE = re.compile(
     rf"\b(?:in|at|to)\s+(?:the\s+)?(?!(?:{'|'.join(MONTHS)}|Annex|Article|Chapter|Part|Section)\b)[A-Z][a-z]+"
 )
@@ -646,7 +639,7 @@ def _answers_the_kind_of_question(query: Query, sentences: list[AnswerSentence],
     counts = query.gives_count if query.counted else NUMBER.search
     if query.asks_count and not any(counts(s.text) for s in sentences):
         return False
-    if _ASKS_FOR_PLACE.search(query.text) and not query.phrase and not any(_PLACE.search(s.text) for s in sentences):
+    if query.asks_place and not any(_PLACE.search(s.text) for s in sentences):
         return False
     named = states_named("\n".join(s.text for s in sentences))
     if query.asks_attribution and not named and not any(p.is_footnote for s in sentences for p in s.passages):

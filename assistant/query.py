@@ -78,6 +78,12 @@ _SOURCE = re.compile(
     r"|\bwhere\b[^?]*\b(found|appears?|come from)\b",
     re.IGNORECASE,
 )
+# "Where ...?", "in which city ...?" ask for a place; "where does this wording appear?" asks for documents
+# (`Query.asks_place` leaves out questions quoting or naming wording).
+_ASKS_FOR_PLACE = re.compile(
+    r"^\s*where\b|\b(?:and|,)\s+where\b|\b(?:which|what)\s+(?:city|venue|place|capital)\b|\bin which (?:city|country)\b",
+    re.IGNORECASE,
+)
 # Two questions coordinated in one: ", and" then a new interrogative ("..., and at which meeting?",
 # "... and how many members ...?"). English coordinates questions this way; a plain "and" inside one
 # question ("the OEWG and the GGE") is not followed by an interrogative.
@@ -129,9 +135,16 @@ class Query:
     asks_enumeration: bool = False
     asks_actor: bool = False  # "who ...?"
     asks_source: bool = False  # "which resolution ...?", "where is this wording found?"
+    asks_place: bool = False  # "where ...?", "in which city ...?" (not where wording appears)
     states: frozenset[str] = frozenset()  # Member States the question names
     counted: tuple[str, ...] = ()  # stems of the words a "how many" question counts
     long_forms: tuple[tuple[str, str], ...] = ()  # (acronym, the corpus's name for it) beyond core/vocabulary
+
+    @property
+    def asks_where_wording_appears(self) -> bool:
+        """"Where does ... appear?", "which resolution says ...?" with wording quoted or named: the
+        documents holding it answer."""
+        return bool(self.phrase) and self.asks_source
 
     @cached_property
     def terms(self) -> tuple[str, ...]:
@@ -221,6 +234,7 @@ def analyse(text: str) -> Query:
         symbols.append(symbol)
         if number:
             numbers.append(number)
+    phrase = _phrase(text)
     return Query(
         text=text,
         expanded=expand_acronyms(text),
@@ -228,13 +242,14 @@ def analyse(text: str) -> Query:
         symbols=tuple(dict.fromkeys(symbols)),
         session_numbers=tuple(dict.fromkeys(numbers)),
         locators=locators_in(text),
-        phrase=_phrase(text),
+        phrase=phrase,
         asks_attribution=bool(_ATTRIBUTION.search(text)),
         asks_date=bool(_WHEN.search(text)),
         asks_count=bool(_COUNT.search(text)),
         asks_enumeration=bool(_ENUMERATION.search(text)),
         asks_actor=bool(_ACTOR.match(text)),
         asks_source=bool(_SOURCE.search(text)),
+        asks_place=bool(_ASKS_FOR_PLACE.search(text)) and not phrase,
         states=frozenset(states_named(text)),
         counted=_counted(text),
     )

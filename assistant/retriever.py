@@ -219,7 +219,7 @@ class HybridSearcher:
         passages = [self.index.by_id[pid] for pid, _ in admitted]
         sentence_ids = [p.sentence_id(n) for p in passages for n in range(len(p.sentences))]
         similarity = self._with_similarities(fused.sentence_similarity, fused.query_vector, sentence_ids)
-        rows = signals(self.index, fused.query, fused.named | fused.titled, admitted, similarity)
+        rows = signals(self.index, fused.query, named, admitted, similarity)
         ranking = Ranking(fused.query, [pid for pid, _ in admitted], np.array([s for _, s in admitted]), rows)
         return ranking, similarity
 
