@@ -97,7 +97,8 @@ class AnswerPolicy:
     rest); one holding wording the question quotes, or of the paragraph it names, scores at least
     `min_score`. Further sentences join the first only when they score at least `keep_ratio` of it and
     carry a part of the answer the sentences before them lack, a question term or the answer's shape
-    (`new_parts_only`, `_carries_more`: every sentence of an answer carries part of it); a sentence of an
+    (`new_parts_only`, `_carries_more`: every sentence of an answer carries part of it), and none joins a
+    first sentence that holds the focus terms and the span asked for (`_answers_alone`); a sentence of an
     official document that scores as much leads instead of a best one from an unconfirmed document or an
     upload. The draft is the answer when its confidence reaches `min_confidence` and, if the passages lack
     a focus term, its best sentence's similarity reaches `unheld_focus_similarity`
@@ -357,10 +358,10 @@ class ExtractiveAnswerer:
         return Draft(tuple(sentences), signals)
 
     def _chosen(self, query: Query, candidates: list[_Candidate]) -> list[_Candidate]:
-        """The sentences of the answer, best first: the best, and those that score nearly as well, come from
-        its document and carry a part of the answer it lacks; only the paragraph's own when the question
-        names a paragraph. When the best points back at what the sentence before it named ("among these
-        fora"), that sentence goes before it. A question asking where quoted wording appears is answered by
+        """The sentences of the answer, best first: the best, and, unless it answers alone, those that score
+        nearly as well, come from its document and carry a part of the answer it lacks; only the paragraph's
+        own when the question names a paragraph. When the best points back at what the sentence before it
+        named ("among these fora"), that sentence goes before it. A question asking where quoted wording appears is answered by
         the places it appears, one sentence per document, oldest first: where agreed language was first
         used, then where it was used since."""
         policy = self.policy
@@ -370,7 +371,8 @@ class ExtractiveAnswerer:
                 return sorted(places, key=_oldest_first)[: policy.max_sentences]
         best = candidates[0]
         chosen = [best]
-        for candidate in candidates[1:]:
+        further = [] if policy.new_parts_only and _answers_alone(query, best, policy) else candidates[1:]
+        for candidate in further:
             if len(chosen) >= policy.max_sentences or candidate.score < policy.keep_ratio * best.score:
                 break
             same_source = candidate.passage.doc.doc_id == best.passage.doc.doc_id
@@ -537,6 +539,15 @@ class ExtractiveAnswerer:
         return [
             AnswerSentence(n.text, (n,)) for n in notes if n not in already and (sources or not is_source_reference(n.text))
         ]
+
+
+def _answers_alone(query: Query, best: _Candidate, policy: AnswerPolicy) -> bool:
+    """Whether the best sentence is the whole answer: it holds every focus term of the question and gives the
+    span it asks for (the date of "when", the number of "how many", the symbol of "which resolution"), of
+    every kind it asks for ("where and when" a place too). Any further sentence could only add what was not
+    asked."""
+    alone = [AnswerSentence(best.text, (best.passage,))]
+    return best.holds_focus and bool(short_answer(query, alone)) and _answers_the_kind_of_question(query, alone, policy)
 
 
 def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate]) -> bool:
