@@ -98,7 +98,7 @@ class AnswerPolicy:
     `min_score`. Further sentences join the first only when they score at least `keep_ratio` of it and
     carry a part of the answer the sentences before them lack, a question term or the answer's shape
     (`new_parts_only`, `_carries_more`: every sentence of an answer carries part of it), and none joins a
-    first sentence that holds the focus terms and the span asked for (`_answers_alone`); a sentence of an
+    first sentence that gives the span asked for (`_answers_alone`); a sentence of an
     official document that scores as much leads instead of a best one from an unconfirmed document or an
     upload. The draft is the answer when its confidence reaches `min_confidence` and, if the passages lack
     a focus term, its best sentence's similarity reaches `unheld_focus_similarity`
@@ -542,12 +542,12 @@ class ExtractiveAnswerer:
 
 
 def _answers_alone(query: Query, best: _Candidate, policy: AnswerPolicy) -> bool:
-    """Whether the best sentence is the whole answer: it holds every focus term of the question and gives the
-    span it asks for (the date of "when", the number of "how many", the symbol of "which resolution"), of
-    every kind it asks for ("where and when" a place too). Any further sentence could only add what was not
-    asked."""
+    """Whether the best sentence is the whole answer: it gives the span the question asks for (the date of
+    "when", the number of "how many", the symbol of "which resolution", the States of "which States"), and
+    of every kind it asks for ("where and when" a place too). The short answer is that span, so any further
+    sentence could only add what was not asked."""
     alone = [AnswerSentence(best.text, (best.passage,))]
-    return best.holds_focus and bool(short_answer(query, alone)) and _answers_the_kind_of_question(query, alone, policy)
+    return bool(short_answer(query, alone)) and _answers_the_kind_of_question(query, alone, policy)
 
 
 def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate]) -> bool:

@@ -89,8 +89,8 @@ def test_a_number_joins_a_how_many_answer_only_when_it_counts_what_is_asked(inde
 
 
 def test_no_sentence_joins_one_that_answers_alone(index: SearchIndex) -> None:
-    # The date sentence holds every focus term (its heading and title frame it) and the date "when" asks
-    # for: the sentence naming the panel carries the question's words "example panel", but nothing asked.
+    # The date sentence gives the date "when" asks for: the sentence naming the panel carries the
+    # question's words "example panel", but nothing asked.
     question = "When does the first session of the example panel open?"
     assert drafted(index, question, keep_ratio=0.0) == [DATE]
     assert len(drafted(index, question, keep_ratio=0.0, new_parts_only=False)) > 1
