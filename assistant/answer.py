@@ -541,13 +541,19 @@ class ExtractiveAnswerer:
         ]
 
 
+# A span that is a year or a span of years, no more ("2031", "2021–2025").
+_YEARS = re.compile(r"\d{4}(?:\s*(?:to|[-–])\s*\d{4})?")
+
+
 def _answers_alone(query: Query, best: _Candidate, policy: AnswerPolicy) -> bool:
     """Whether the best sentence is the whole answer: it gives the span the question asks for (the date of
     "when", the number of "how many", the symbol of "which resolution", the States of "which States"), and
     of every kind it asks for ("where and when" a place too). The short answer is that span, so any further
-    sentence could only add what was not asked."""
+    sentence could only add what was not asked. A year alone is not yet the whole answer to "when": "held in
+    2098" has the shape of one, and a sentence giving the days ("from 3 to 7 May 2099") may still join."""
     alone = [AnswerSentence(best.text, (best.passage,))]
-    return bool(short_answer(query, alone)) and _answers_the_kind_of_question(query, alone, policy)
+    span = short_answer(query, alone)
+    return bool(span) and not _YEARS.fullmatch(span) and _answers_the_kind_of_question(query, alone, policy)
 
 
 def _carries_more(query: Query, candidate: _Candidate, chosen: list[_Candidate]) -> bool:
