@@ -98,11 +98,10 @@ class AnswerPolicy:
     `min_score`. Further sentences join the first only when they score at least `keep_ratio` of it and
     carry a part of the answer the sentences before them lack, a question term or the answer's shape
     (`new_parts_only`, `_carries_more`: every sentence of an answer carries part of it), and none joins a
-    first sentence that gives the span asked for (`_answers_alone`); a sentence of an
-    official document that scores as much leads instead of a best one from an unconfirmed document or an
-    upload. The draft is the answer when its confidence reaches `min_confidence` and, if the passages lack
-    a focus term, its best sentence's similarity reaches `unheld_focus_similarity`
-    (`ExtractiveAnswerer.accepts`).
+    first sentence that gives the span asked for (`_answers_alone`); a sentence of an official document
+    that scores as much leads instead of a best one from an unconfirmed document or an upload. The draft
+    is the answer when its confidence reaches `min_confidence` and, if the passages lack a focus term, its
+    best sentence's similarity reaches `unheld_focus_similarity` (`ExtractiveAnswerer.accepts`).
     """
 
     rerank: int = 15
@@ -361,9 +360,9 @@ class ExtractiveAnswerer:
         """The sentences of the answer, best first: the best, and, unless it answers alone, those that score
         nearly as well, come from its document and carry a part of the answer it lacks; only the paragraph's
         own when the question names a paragraph. When the best points back at what the sentence before it
-        named ("among these fora"), that sentence goes before it. A question asking where quoted wording appears is answered by
-        the places it appears, one sentence per document, oldest first: where agreed language was first
-        used, then where it was used since."""
+        named ("among these fora"), that sentence goes before it. A question asking where quoted wording
+        appears is answered by the places it appears, one sentence per document, oldest first: where agreed
+        language was first used, then where it was used since."""
         policy = self.policy
         if query.asks_where_wording_appears:
             places = list({c.passage.doc.doc_id: c for c in reversed(candidates) if c.quoted}.values())
